@@ -1,0 +1,53 @@
+"""Glue shared by the page and the API: text or JSON in, a computed example (or errors) out.
+
+parse → compute → link, in one place, so the page and the API cannot disagree.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import parse, permalink
+from .cell import LSTMInput, LSTMResult, lstm_step
+
+
+@dataclass
+class Example:
+    fields: dict[str, str]  # each field's text, as the form shows it
+    inp: LSTMInput | None = None
+    result: LSTMResult | None = None
+    errors: list[dict] = field(default_factory=list)
+    query: str | None = None  # the permalink's query; None if too large for a link
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def from_input(inp: LSTMInput, fields: dict[str, str] | None = None) -> Example:
+    ex = Example(fields=fields if fields is not None else permalink.field_text(inp), inp=inp)
+    try:
+        ex.result = lstm_step(inp)
+    except FloatingPointError as e:  # unreachable within the caps; never a 500 if it happens
+        ex.errors = [{"field": "body", "message": f"The arithmetic failed in float64 ({e}); "
+                                                  f"try smaller numbers."}]
+        return ex
+    ex.query = permalink.to_query(inp)
+    return ex
+
+
+def from_pairs(pairs: Iterable[tuple[str, str]]) -> Example:
+    """Query-string or form pairs (text in any accepted format)."""
+    fields, errors = permalink.from_pairs(pairs)
+    inp, parse_errors = parse.parse_text_fields(fields)
+    errors = errors + parse_errors
+    if errors:
+        return Example(fields=fields, errors=errors)
+    return from_input(inp)
+
+
+def from_json(body) -> Example:
+    inp, errors = parse.parse_json_fields(body)
+    if errors:
+        return Example(fields={}, errors=errors)
+    return from_input(inp)

@@ -1,0 +1,70 @@
+"""How a float64 is written: on the page, in LaTeX, and exactly (links, forms, hover text).
+
+- `exact(x)`: the shortest text that parses back to the same float64 (Python's repr), with
+  integers written as integers (91, not 91.0). Used in permalinks and the form.
+- `show(x)`: what the whiteboard shows. Integers as integers; short exact values as they are
+  (0.5, -1.25); anything else at 4 decimals (0.9526), with more decimals when 4 would make a
+  non-integer look like an integer (σ(22) shows 0.9999999997, never 1.0000); very small or
+  large values as 2.790×10⁻¹⁰. Never "-0": zero is "0".
+- `latex(x)`: the same, in LaTeX (2.790 \\times 10^{-10}).
+
+Formatting happens once, in Python, not inside template loops; results are cached because the
+same numbers (v, the W entries) appear many times on one page.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_INT_LIMIT = 1e15  # below this every integer-valued float64 prints exactly as an integer
+_SHORT_DIGITS = 6  # an exact value with at most this many significant digits prints as is
+
+
+def exact(x: float) -> str:
+    x = float(x)
+    if x.is_integer() and abs(x) < _INT_LIMIT:
+        return str(int(x))  # also turns -0.0 into "0"
+    return repr(x)
+
+
+@lru_cache(maxsize=16384)
+def _parts(x: float) -> tuple[str, int | None]:
+    """(mantissa, power of ten or None) of the displayed form of x."""
+    if x == 0:
+        return "0", None
+    if x.is_integer() and abs(x) < _INT_LIMIT:
+        return str(int(x)), None
+    r = repr(x)
+    if "e" not in r and len(r.lstrip("-").replace(".", "").lstrip("0")) <= _SHORT_DIGITS:
+        return r, None
+    if 1e-4 <= abs(x) < 1e6:
+        for decimals in range(4, 18):
+            s = f"{x:.{decimals}f}"
+            if not float(s).is_integer():
+                return s, None
+        return r, None
+    mantissa, power = f"{x:.3e}".split("e")
+    if float(f"{mantissa}e{power}") == x:  # exact: drop the padding zeros (1.000e-05 -> 1e-05)
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return mantissa, int(power)
+
+
+def show(x: float) -> str:
+    mantissa, power = _parts(float(x))
+    return mantissa if power is None else f"{mantissa}×10{str(power).translate(_SUPERSCRIPT)}"
+
+
+def latex(x: float) -> str:
+    mantissa, power = _parts(float(x))
+    return mantissa if power is None else rf"{mantissa} \times 10^{{{power}}}"
+
+
+def is_rounded(x: float) -> bool:
+    """True when `show(x)` is not the exact value (the page then offers it on hover)."""
+    mantissa, power = _parts(float(x))
+    return float(mantissa if power is None else f"{mantissa}e{power}") != float(x)
+
+
+def signed(text: str) -> str:
+    """Parenthesise a negative number inside a product: 2·(-3), not 2·-3."""
+    return f"({text})" if text.startswith("-") else text

@@ -1,0 +1,109 @@
+"""An example as a URL query, and back: the link *is* the example (no server state).
+
+Readable form, for small examples (hand-editable; every value exact, the shortest text that
+parses back to the same float64):
+
+    v=1&concat=xh&x=1,2,3&h_prev=4,5,6&C_prev=0,0,0&W_f=1,2,3,4,5,6;5,6,7,8,9,10;3,4,5,6,7,8&b_f=1,2,3&…
+
+Compact form, when the readable query would pass READABLE_LIMIT characters: `v=1&z=<data>`,
+where data is the readable query, zlib-compressed and base64url-encoded without padding.
+Decoding is bounded (input length and inflated size). An example whose compact form still
+passes LINK_LIMIT has no link (`to_query` returns None): the page says so; nothing is ever
+truncated or rounded to make it fit.
+
+`v` is the schema version: v=1 links keep their meaning when later versions arrive.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, quote
+
+from .cell import LSTMInput
+from .fmt import exact
+from .parse import ALL_FIELDS, FIELDS, MATRIX_FIELDS
+
+SCHEMA_VERSION = "1"
+READABLE_LIMIT = 2000
+# gunicorn's request line is at most 4,094 bytes: "GET /api/v1/lstm?" + query + " HTTP/1.1".
+LINK_LIMIT = 4000
+MAX_INFLATED = 256 * 1024  # same as the request body cap
+_SAFE = ",;-."  # kept readable in the query; everything else (e.g. the + of 1e+16) is escaped
+
+
+def field_text(inp: LSTMInput, sep: str = ", ", row_sep: str = "\n") -> dict[str, str]:
+    """Each field's exact value as text: what the form shows and what the link carries."""
+    out = {"concat": inp.concat}
+    for name in FIELDS:
+        value = getattr(inp, name)
+        if name in MATRIX_FIELDS:
+            out[name] = row_sep.join(sep.join(exact(a) for a in row) for row in value)
+        else:
+            out[name] = sep.join(exact(a) for a in value)
+    return out
+
+
+def readable_query(inp: LSTMInput) -> str:
+    text = field_text(inp, sep=",", row_sep=";")
+    pairs = [("v", SCHEMA_VERSION), ("concat", inp.concat)] + [(name, text[name]) for name in FIELDS]
+    return "&".join(f"{key}={quote(value, safe=_SAFE)}" for key, value in pairs)
+
+
+def to_query(inp: LSTMInput) -> str | None:
+    """The link's query string (without '?'), or None when even the compact form is too long."""
+    query = readable_query(inp)
+    if len(query) <= READABLE_LIMIT:
+        return query
+    data = base64.urlsafe_b64encode(zlib.compress(query.encode("ascii"), 9)).rstrip(b"=")
+    compact = f"v={SCHEMA_VERSION}&z={data.decode('ascii')}"
+    return compact if len(compact) <= LINK_LIMIT else None
+
+
+def from_pairs(pairs: Iterable[tuple[str, str]], compact_ok: bool = True) -> tuple[dict[str, str], list[dict]]:
+    """Query (or form) pairs → (text of each field, errors). Expands a compact `z`, checks
+    the schema version, and rejects a field given twice. Unknown keys are ignored, so a link
+    that picked up tracking parameters still opens."""
+    fields: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    version = None
+    for key, value in pairs:
+        if key == "v":
+            version = value
+        elif key == "z":
+            inner, problem = _inflate(value) if compact_ok else ("", "z cannot hold another z.")
+            if problem:
+                errors["z"] = problem
+                continue
+            try:
+                inner_pairs = parse_qsl(inner, keep_blank_values=True, max_num_fields=len(ALL_FIELDS) + 1)
+            except ValueError:
+                errors["z"] = "The compact link data (z) holds more fields than an example has."
+                continue
+            inner_fields, inner_errors = from_pairs(inner_pairs, compact_ok=False)
+            fields.update(inner_fields)
+            errors.update({e["field"]: e["message"] for e in inner_errors})
+        elif key in ALL_FIELDS:
+            if key in fields:
+                errors[key] = f"{key} is given twice in the link; give it once."
+            fields[key] = value
+    if version not in (None, SCHEMA_VERSION):
+        errors["v"] = (f"This link has schema version v={version[:12]!r}; this server reads "
+                       f"v={SCHEMA_VERSION} links.")
+    return fields, [{"field": k, "message": m} for k, m in errors.items()]
+
+
+def _inflate(data: str) -> tuple[str, str | None]:
+    bad = "The compact link data (z) is damaged: was the link cut short or edited?"
+    if len(data) > 2 * LINK_LIMIT:
+        return "", bad
+    try:
+        raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(raw, MAX_INFLATED)
+        if inflater.unconsumed_tail or not inflater.eof:
+            return "", bad
+        return text.decode("ascii"), None
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
+        return "", bad

@@ -1,0 +1,100 @@
+"""Ready-made examples, each opened by its permalink.
+
+The first two come from the seed (shared/seed/forget-layer-question-and-answer.txt): the
+question's forget gate and the answer's input gate, with x_t = [1, 2, 3], h_{t-1} = [4, 5, 6]
+and v = [x_t, h_{t-1}] = [1, …, 6] (concat "xh", the seed's order). Where the seed gives no
+numbers (the other gates, C_{t-1}) we chose small ones that do not saturate, so those steps
+show something other than 0s and 1s.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cell import LSTMInput
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    title: str
+    description: str
+    example: LSTMInput
+    fragment: str = ""  # the step the link opens at, if any
+
+
+def _a(values) -> np.ndarray:
+    return np.array(values, dtype=np.float64)
+
+
+SEED_X = _a([1, 2, 3])
+SEED_H = _a([4, 5, 6])
+# The question's W_f and b_f (3×6: one column per entry of the 6-vector v).
+QUESTION_W_f = _a([[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]])
+QUESTION_b_f = _a([1, 2, 3])
+# The answer's W_i (rows of 1s, 2s, 3s) and b_i = 1.
+ANSWER_W_i = _a([[1] * 6, [2] * 6, [3] * 6])
+ANSWER_b_i = _a([1, 1, 1])
+# Our own small candidate and output weights for the seed examples.
+SEED_W_C = _a([[0.1, -0.2, 0.1, 0, 0.05, -0.1], [-0.1, 0.1, 0, 0.1, -0.05, 0.02],
+               [0.05, 0.05, -0.1, 0.1, -0.1, 0.1]])
+SEED_b_C = _a([0, 0.1, -0.1])
+SEED_W_o = _a([[0.2, 0.1, -0.1, 0.05, 0, 0.1], [-0.1, 0.2, 0.1, -0.2, 0.1, 0],
+               [0.1, -0.1, 0.2, 0, -0.1, 0.05]])
+SEED_b_o = _a([0.1, -0.1, 0])
+SEED_C_prev = _a([0.5, -1, 2])
+
+QUESTION = LSTMInput(
+    x=SEED_X, h_prev=SEED_H, C_prev=SEED_C_prev,
+    W_f=QUESTION_W_f, W_i=ANSWER_W_i, W_C=SEED_W_C, W_o=SEED_W_o,
+    b_f=QUESTION_b_f, b_i=ANSWER_b_i, b_C=SEED_b_C, b_o=SEED_b_o,
+    concat="xh",
+)
+
+# The answer's input gate, and the rest of its story in real numbers: it "pretends" the forget
+# gate gave [0.5, 0.8, 0.9] (W_f = 0 and b_f = logit(0.5, 0.8, 0.9) = [0, ln 4, ln 9] make it
+# so), and an output gate near [0, 0, 1] (b_o = [-10, -10, 10]): close to, never exactly, 0/1.
+ANSWER = LSTMInput(
+    x=SEED_X, h_prev=SEED_H, C_prev=SEED_C_prev,
+    W_f=np.zeros((3, 6)), W_i=ANSWER_W_i, W_C=SEED_W_C, W_o=np.zeros((3, 6)),
+    b_f=_a([0, math.log(4), math.log(9)]), b_i=ANSWER_b_i, b_C=SEED_b_C, b_o=_a([-10, -10, 10]),
+    concat="xh",
+)
+
+
+def random_example(n: int = 3, m: int = 2, seed: int = 0, concat: str = "hx") -> LSTMInput:
+    """Weights and biases uniform in ±1/√n (PyTorch's default LSTM init); x_t, h_{t-1} and
+    C_{t-1} uniform in ±1. Same seed, same example: a fresh generator per call, never numpy's
+    global one."""
+    rng = np.random.default_rng(seed)
+    k = 1 / math.sqrt(n)
+    weights = {f"W_{g}": rng.uniform(-k, k, (n, n + m)) for g in "fiCo"}
+    biases = {f"b_{g}": rng.uniform(-k, k, n) for g in "fiCo"}
+    return LSTMInput(x=rng.uniform(-1, 1, m), h_prev=rng.uniform(-1, 1, n),
+                     C_prev=rng.uniform(-1, 1, n), concat=concat, **weights, **biases)
+
+
+# Zero state: the first step of a sequence. f_t has nothing to forget (f∘C_{t-1} = 0), so
+# C_t = i_t ∘ C̃_t.
+ZERO_STATE = LSTMInput(
+    x=_a([1, -1]), h_prev=np.zeros(2), C_prev=np.zeros(2),
+    W_f=_a([[0.5, -0.5, 1, 0], [0, 0.5, -1, 0.5]]), W_i=_a([[1, 0, 0.5, -0.5], [-0.5, 1, 0, 1]]),
+    W_C=_a([[0.5, 0.5, 1, -1], [-1, 0.5, 0.5, 0.5]]), W_o=_a([[0, 1, 0.5, 0.5], [1, 0, -0.5, 0.5]]),
+    b_f=_a([1, 1]), b_i=_a([0, 0]), b_C=_a([0, 0]), b_o=_a([0, 0]),
+)
+
+PRESETS = (
+    Preset("question", "The question's forget gate",
+           "x = [1, 2, 3], h = [4, 5, 6] and the question's 3×6 W_f: W_f·v = [91, 175, 133], "
+           "+ b_f = [92, 177, 136], σ saturates to 1.", QUESTION),
+    Preset("answer", "The answer's input gate",
+           "W_i rows of 1s, 2s and 3s, b_i = 1: W_i·v + b_i = [22, 43, 64] (the answer printed "
+           "[22, 42, 62]).", ANSWER, fragment="i.bias"),
+    Preset("random", "Random 3×2 example (seed 0)",
+           "n = 3, m = 2; weights uniform in ±1/√n as PyTorch initialises them.", random_example()),
+    Preset("zero", "Zero state",
+           "h_{t-1} = C_{t-1} = 0, as at the first step of a sequence: C_t = i_t ∘ C̃_t.", ZERO_STATE),
+)
+DEFAULT = PRESETS[0]

@@ -1,0 +1,89 @@
+"""The pages: the example (GET / with a permalink's query, or the seed's example), the form
+(POST /, which redirects to the permalink), random examples, LaTeX, and a minimal route."""
+from __future__ import annotations
+
+from functools import cache
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+
+from . import example, latex, presets
+from .notes import notes_for
+from .parse import ALL_FIELDS, MAX_DIM
+from .permalink import LINK_LIMIT, to_query
+from .render_html import form_view, page_view
+
+bp = Blueprint("page", __name__)
+
+_LINK_KEYS = (*ALL_FIELDS, "z")
+
+
+@bp.get("/")
+def index():
+    if not any(key in request.args for key in _LINK_KEYS):
+        return _render(example.from_input(presets.DEFAULT.example))
+    return _render(example.from_pairs(request.args.items(multi=True)))
+
+
+@bp.post("/")
+def submit():
+    ex = example.from_pairs(request.form.items(multi=True))
+    if ex.ok and ex.query:
+        return redirect(f"{url_for('page.index')}?{ex.query}", 303)
+    return _render(ex)  # errors (400), or an example too large for a link (200)
+
+
+@bp.get("/random")
+def random():
+    """A seeded random example of the asked size, as a permalink."""
+    errors = []
+    values = {}
+    for key, low, high, default in (("n", 1, MAX_DIM, 3), ("m", 1, MAX_DIM, 2), ("seed", 0, 2**32 - 1, 0)):
+        text = request.args.get(key, "").strip() or str(default)
+        if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+            errors.append(f"{key} must be a whole number from {low} to {high}; got {text[:20]!r}.")
+        else:
+            values[key] = int(text)
+    if errors:
+        return render_template("error.html", code=400, name="Bad random example",
+                               message=" ".join(errors)), 400
+    ex = example.from_input(presets.random_example(**values))
+    if ex.query:
+        return redirect(f"{url_for('page.index')}?{ex.query}", 303)
+    return _render(ex)
+
+
+@bp.get("/latex")
+def latex_text():
+    """The whole derivation as LaTeX ($$ … $$ blocks), for the example in the query."""
+    ex = (example.from_pairs(request.args.items(multi=True))
+          if any(key in request.args for key in _LINK_KEYS) else example.from_input(presets.DEFAULT.example))
+    if not ex.ok:
+        body = "".join(f"% {e['field']}: {e['message']}\n" for e in ex.errors)
+        return Response(body, 400, mimetype="text/plain")
+    return Response(latex.document(ex.result.steps), mimetype="text/plain")
+
+
+@bp.get("/healthz")
+def healthz():
+    """The framework's floor for the benchmark: no parsing, no math, no template."""
+    return Response("ok\n", mimetype="text/plain")
+
+
+@cache
+def _preset_queries() -> list[tuple[presets.Preset, str]]:
+    return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
+
+
+def _render(ex: example.Example):
+    link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
+    view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result)) if ex.ok else None
+    errors = {e["field"]: e["message"] for e in ex.errors}
+    presets_view = [(p, f"{url_for('page.index')}?{query}") for p, query in _preset_queries()]
+    html = render_template(
+        "index.html", ex=ex, fields=ex.fields, errors=errors, view=view, link=link,
+        form=form_view(ex.fields, errors),
+        api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
+        latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
+        link_limit=LINK_LIMIT, presets=presets_view, max_dim=MAX_DIM,
+    )
+    return html, 200 if ex.ok else 400
