@@ -100,7 +100,7 @@ def _lstm_step(inp: LSTMInput) -> LSTMResult:
     # v = [h_{t-1}, x_t]  (n+m,)  — or [x_t, h_{t-1}] with concat="xh"
     first, second = (h_prev, x) if inp.concat == "hx" else (x, h_prev)
     v_latex = f"[{first.latex}, {second.latex}]"
-    v = t.concat("v.concat", "Concatenate the inputs", f"v = {v_latex}",
+    v = t.concat("v.concat", f"Input: stack {first.latex} and {second.latex} into v", f"v = {v_latex}",
                  f"Every gate reads the same vector v of n+m = {inp.n}+{inp.m} = {inp.n + inp.m} "
                  f"numbers, so every W has n+m columns.",
                  first, second, "v", "v")

@@ -8,6 +8,7 @@ whiteboard shows it, the exact value on hover when the text is rounded.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -27,6 +28,7 @@ _SUB_BRACED = re.compile(r"_\{([^{}]*)\}")
 _SUB_CHAR = re.compile(r"_([A-Za-z0-9])")
 
 
+@lru_cache(maxsize=4096)  # the same symbols, titles and formulas recur on every page
 def latex_to_html(latex: str) -> Markup:
     """Our small LaTeX subset (subscripts, \\cdot, \\circ, σ, tanh, C̃) as HTML."""
     s = str(escape(latex))
@@ -37,10 +39,13 @@ def latex_to_html(latex: str) -> Markup:
     return Markup(s)
 
 
-def _cell(x: float, cls: str = "", title: str = "") -> tuple[str, str, str]:
+def _cell(x: float, cls: str = "", title: str = "") -> tuple[Markup, Markup]:
+    """(text, the <td>'s attributes). Built here once, so the macro only prints two strings.
+    Formatted numbers hold no HTML-special characters, so they are Markup as they are."""
     if not title and fmt.is_rounded(x):
         title = fmt.exact(x)
-    return fmt.show(x), title, cls
+    attrs = (f' class="{cls}"' if cls else "") + (f' title="{escape(title)}"' if title else "")
+    return Markup(fmt.show(x)), Markup(attrs)
 
 
 def matrix_view(sym: Sym, cells=None) -> dict:
@@ -48,7 +53,7 @@ def matrix_view(sym: Sym, cells=None) -> dict:
     value = sym.value
     if value.ndim == 1:
         cells = cells or [_cell(x) for x in value.tolist()]
-        rows, shape, aria = [[c] for c in cells], f"{value.shape[0]}", f"column vector of {value.shape[0]}"
+        rows, shape, aria = [[c] for c in cells], f"{value.shape[0]}×1", f"column vector of {value.shape[0]}"
     else:
         rows = [[_cell(x) for x in row] for row in value.tolist()]
         shape = f"{value.shape[0]}×{value.shape[1]}"
@@ -124,10 +129,11 @@ def _terms_and_lines(step: Step):
 
 def step_view(step: Step, notes: list[str]) -> dict:
     group, _, action = step.title.partition(": ")
+    action = action[:1].upper() + action[1:]
     terms, lines = _terms_and_lines(step)
     size = step.operands[0].value.size if step.op == "matvec" else 0
     return {
-        "id": step.id, "group": group, "title": action or group,
+        "id": step.id, "group": group, "title": latex_to_html(action or group),
         "formula": latex_to_html(step.formula), "why": latex_to_html(step.why),
         "terms": terms, "lines": lines, "fold": size > FOLD_ABOVE,
         "saturated": any(step.saturated), "notes": [latex_to_html(note) for note in notes],
@@ -152,7 +158,7 @@ def dimensions_view(inp: LSTMInput) -> dict:
         (h("x<sub>t</sub>"), "input", f"m = {m}"),
         (h("h<sub>t−1</sub>"), "previous hidden state", f"n = {n}"),
         (h("C<sub>t−1</sub>"), "previous cell state", f"n = {n}"),
-        (h("v"), "concatenation " + ("[h_{t−1}, x_t]" if inp.concat == "hx" else "[x_t, h_{t−1}]"),
+        (h("v"), latex_to_html("the concatenation " + ("[h_{t-1}, x_t]" if inp.concat == "hx" else "[x_t, h_{t-1}]")),
          f"n+m = {n + m}"),
         (h("W<sub>f</sub>, W<sub>i</sub>, W<sub>C</sub>, W<sub>o</sub>"),
          "weights: one row per cell state, one column per entry of v", f"n×(n+m) = {n}×{n + m}"),
@@ -173,17 +179,17 @@ def page_view(inp: LSTMInput, res: LSTMResult, notes: dict[str, list[str]]) -> d
 # ------------------------------------------------------------------------------ the form
 
 _FORM_GROUPS = (
-    ("Input and previous state", (
+    (("Input and previous state", ""), (
         ("x", "x<sub>t</sub>", "input: m numbers, e.g. 1, 2, 3"),
         ("h_prev", "h<sub>t−1</sub>", "previous hidden state: n numbers (empty = zeros)"),
         ("C_prev", "C<sub>t−1</sub>", "previous cell state: n numbers (empty = zeros)"),
     )),
     *((title, ((f"W_{g}", f"W<sub>{g}</sub>", "n rows of n+m numbers, one row per line"),
                (f"b_{g}", f"b<sub>{g}</sub>", "n numbers")))
-      for g, title in (("f", "Forget gate f<sub>t</sub> = σ(W<sub>f</sub>·v + b<sub>f</sub>)"),
-                       ("i", "Input gate i<sub>t</sub> = σ(W<sub>i</sub>·v + b<sub>i</sub>)"),
-                       ("C", "Candidate C\u0303<sub>t</sub> = tanh(W<sub>C</sub>·v + b<sub>C</sub>)"),
-                       ("o", "Output gate o<sub>t</sub> = σ(W<sub>o</sub>·v + b<sub>o</sub>)"))),
+      for g, title in (("f", ("Forget gate", "f<sub>t</sub> = σ(W<sub>f</sub>·v + b<sub>f</sub>)")),
+                       ("i", ("Input gate", "i<sub>t</sub> = σ(W<sub>i</sub>·v + b<sub>i</sub>)")),
+                       ("C", ("Candidate", "C\u0303<sub>t</sub> = tanh(W<sub>C</sub>·v + b<sub>C</sub>)")),
+                       ("o", ("Output gate", "o<sub>t</sub> = σ(W<sub>o</sub>·v + b<sub>o</sub>)")))),
 )
 
 
@@ -197,7 +203,8 @@ def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
             inputs.append({
                 "name": name, "label": Markup(label), "hint": hint, "value": text,
                 "error": errors.get(name), "matrix": name.startswith("W_"),
-                "rows": max(2, min(12, text.count("\n") + 1)),
+                "rows": max(2, min(12, text.count("\n") + 2)),
             })
-        groups.append({"title": Markup(title), "inputs": inputs})
+        groups.append({"title": title[0], "equation": Markup(title[1]), "inputs": inputs,
+                       "kind": "gate" if inputs[0]["matrix"] else "state"})
     return groups

@@ -10,7 +10,7 @@ from . import example, latex, presets
 from .notes import notes_for
 from .parse import ALL_FIELDS, MAX_DIM
 from .permalink import LINK_LIMIT, to_query
-from .render_html import form_view, page_view
+from .render_html import form_view, latex_to_html, page_view
 
 bp = Blueprint("page", __name__)
 
@@ -78,7 +78,8 @@ def _render(ex: example.Example):
     link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
     view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result)) if ex.ok else None
     errors = {e["field"]: e["message"] for e in ex.errors}
-    presets_view = [(p, f"{url_for('page.index')}?{query}") for p, query in _preset_queries()]
+    presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
+                    for p, query in _preset_queries()]
     html = render_template(
         "index.html", ex=ex, fields=ex.fields, errors=errors, view=view, link=link,
         form=form_view(ex.fields, errors),
