@@ -10,6 +10,7 @@ import json
 from flask import Blueprint, jsonify, request, url_for
 
 from . import example, latex
+from .parse import ALL_FIELDS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,8 +32,10 @@ def _no_duplicates(pairs):
     return seen
 
 
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not a number")  # NaN, Infinity, -Infinity
+def _constant(name: str) -> float:
+    # NaN, Infinity, -Infinity: strict JSON has none of them, but rejecting the whole body would
+    # hide *which* number is bad. Decode them, and let the field check name the field and entry.
+    return float(name)
 
 
 def _errors(errors: list[dict], status: int = 400):
@@ -43,9 +46,9 @@ def _errors(errors: list[dict], status: int = 400):
 def lstm_post():
     raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413, handled in create_app
     try:
-        body = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        body = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_constant)
     except _DuplicateKey as e:
-        field = e.key if len(e.key) <= 40 else "body"
+        field = e.key if e.key in ALL_FIELDS else "body"  # a nested or unknown key: the body
         return _errors([{"field": field, "message": f"{e.key[:40]} is given twice in the JSON "
                                                      f"object; give each field once."}])
     except RecursionError:

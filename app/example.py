@@ -39,6 +39,10 @@ def from_input(inp: LSTMInput, fields: dict[str, str] | None = None) -> Example:
 def from_pairs(pairs: Iterable[tuple[str, str]]) -> Example:
     """Query-string or form pairs (text in any accepted format)."""
     fields, errors = permalink.from_pairs(pairs)
+    if any(e["field"] == "z" for e in errors):
+        # A damaged compact link: its fields are unknown, so "x is required" and the like
+        # would blame the learner for what the link lost. Say only what is wrong with the link.
+        return Example(fields=fields, errors=errors)
     inp, parse_errors = parse.parse_text_fields(fields)
     errors = errors + parse_errors
     if errors:

@@ -58,12 +58,14 @@ def parse_number(token: str, where: str) -> float:
     if not math.isfinite(value):
         raise FieldError(f"{where} is {_clip(token)}, too large even for float64; "
                          f"values must be between -1e6 and 1e6.")
-    return _check_cap(value, where)
+    return _check_cap(value, where, token)
 
 
-def _check_cap(value: float, where: str) -> float:
+def _check_cap(value: float, where: str, shown: str) -> float:
+    # `shown` is the number as given: {value:g} would write 1000001 as 1e+06, inside the cap.
     if abs(value) > MAX_ABS:
-        raise FieldError(f"{where} is {value:g}, over the cap: values must be between -1e6 and 1e6.")
+        raise FieldError(f"{where} is {_clip(shown)}, over the cap: values must be between "
+                         f"-1e6 and 1e6.")
     return value
 
 
@@ -126,6 +128,9 @@ def _json_rows(value, field: str) -> list[list]:
                                      f"numbers or a list of rows of numbers.")
         return value
     if any(isinstance(item, list) for item in value):
+        k, other = next((k, item) for k, item in enumerate(value) if not isinstance(item, list))
+        if isinstance(other, bool) or not isinstance(other, (int, float)):
+            raise FieldError(f"{field} row {k + 1} is {_json_type(other)}, not an array of numbers.")
         raise FieldError(f"{field} mixes numbers and arrays; expected a list of numbers or a "
                          f"list of rows of numbers.")
     return [value] if value else []
@@ -139,9 +144,13 @@ def _json_number(item, where: str) -> float:
         value = float(item)
     except OverflowError:  # a JSON integer with 400 digits
         raise FieldError(f"{where} is too large; values must be between -1e6 and 1e6.") from None
-    if not math.isfinite(value):
-        raise FieldError(f"{where} is not a finite number; values must be between -1e6 and 1e6.")
-    return _check_cap(value, where)
+    if math.isnan(value):  # NaN in the JSON text (which strict JSON does not allow either)
+        raise FieldError(f"{where} is NaN, which is not a number; values must be finite numbers "
+                         f"between -1e6 and 1e6.")
+    if not math.isfinite(value):  # Infinity, or a literal like 1e309 that float64 cannot hold
+        raise FieldError(f"{where} is infinite (or too large even for float64); values must be "
+                         f"between -1e6 and 1e6.")
+    return _check_cap(value, where, repr(item))
 
 
 def _json_type(value) -> str:
@@ -163,6 +172,9 @@ def _json_type(value) -> str:
 def _to_array(field: str, rows: list[list], number) -> np.ndarray:
     """Rows of tokens → float64 array: (k,) for a vector field, (r, c) for a matrix field.
     Checks size caps and raggedness *before* converting, so a huge paste costs little."""
+    if field in VECTOR_FIELDS and sum(len(row) for row in rows) > 2 * MAX_DIM:
+        raise FieldError(f"{field} has {sum(len(row) for row in rows)} numbers, too many: m and n "
+                         f"are at most {MAX_DIM}, so a vector has at most {MAX_DIM} numbers.")
     if len(rows) > 2 * MAX_DIM or any(len(row) > 2 * MAX_DIM for row in rows):
         raise FieldError(f"{field} is too large: m and n are at most {MAX_DIM}, so a matrix has "
                          f"at most {MAX_DIM} rows of {2 * MAX_DIM} numbers.")
@@ -183,6 +195,10 @@ def _to_array(field: str, rows: list[list], number) -> np.ndarray:
                          f"has {widths[0]}. Every row of a matrix has the same length.")
     return np.array([[number(item, f"{field} row {r + 1}, entry {c + 1}") for c, item in enumerate(row)]
                      for r, row in enumerate(rows)], dtype=np.float64)
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k} {noun}" if k == 1 else f"{k} {noun}s"
 
 
 def _widths(widths: list[int]) -> str:
@@ -236,9 +252,10 @@ def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat:
         elif a.ndim == 2 and m is not None and a.shape != (n, n + m):
             errors[name] = (f"{name} must be {n}×{n + m} (n = {n} rows, one per cell state; "
                             f"n+m = {n}+{m} = {n + m} columns, one per entry of {order}); "
-                            f"it has {a.shape[0]} rows of {a.shape[1]}.")
+                            f"it has {_count(a.shape[0], 'row')} of {a.shape[1]}.")
         elif a.ndim == 2 and m is None and a.shape[0] != n:
-            errors[name] = f"{name} must have n = {n} rows, one per cell state; it has {a.shape[0]}."
+            errors[name] = (f"{name} must have n = {n} rows, one per cell state; "
+                            f"it has {_count(a.shape[0], 'row')}.")
 
 
 def _required_message(name: str, n: int | None, m: int | None, order: str) -> str:
