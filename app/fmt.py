@@ -43,9 +43,14 @@ def _parts(x: float) -> tuple[str, int | None]:
             if not float(s).is_integer():
                 return s, None
         return r, None
+    # The fewest significant digits (up to 4) that read back as x: 1e-05, not 1.000e-05. Trying
+    # the short forms first (rather than stripping zeros off 4 digits) keeps subnormals as their
+    # exact text says them: 5e-324, not 4.941e-324 (which also reads back as 5e-324).
+    for decimals in range(3):
+        mantissa, power = f"{x:.{decimals}e}".split("e")
+        if float(f"{mantissa}e{power}") == x:
+            return mantissa, int(power)
     mantissa, power = f"{x:.3e}".split("e")
-    if float(f"{mantissa}e{power}") == x:  # exact: drop the padding zeros (1.000e-05 -> 1e-05)
-        mantissa = mantissa.rstrip("0").rstrip(".")
     return mantissa, int(power)
 
 
