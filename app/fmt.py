@@ -3,9 +3,9 @@
 - `exact(x)`: the shortest text that parses back to the same float64 (Python's repr), with
   integers written as integers (91, not 91.0). Used in permalinks and the form.
 - `show(x)`: what the whiteboard shows. Integers as integers; short exact values as they are
-  (0.5, -1.25); anything else at 4 decimals (0.9526), with more decimals when 4 would make a
-  non-integer look like an integer (σ(22) shows 0.9999999997, never 1.0000); very small or
-  large values as 2.790×10⁻¹⁰. Never "-0": zero is "0".
+  (0.5, -1.25, 123456.7); anything else at 4 decimals (0.9526), with up to 10 when 4 would
+  make a non-integer look like an integer (σ(22) shows 0.9999999997, not 1.0000); very small
+  or large values as 2.790×10⁻¹⁰. Never "-0": zero is "0".
 - `latex(x)`: the same, in LaTeX (2.790 \\times 10^{-10}).
 
 Formatting happens once, in Python, not inside template loops; results are cached because the
@@ -18,6 +18,8 @@ from functools import lru_cache
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INT_LIMIT = 1e15  # below this every integer-valued float64 prints exactly as an integer
 _SHORT_DIGITS = 6  # an exact value with at most this many significant digits prints as is
+_DECIMALS = 4  # the usual precision; so does an exact value with at most this many decimals
+_MAX_DECIMALS = 10
 
 
 def exact(x: float) -> str:
@@ -35,14 +37,19 @@ def _parts(x: float) -> tuple[str, int | None]:
     if x.is_integer() and abs(x) < _INT_LIMIT:
         return str(int(x)), None
     r = repr(x)
-    if "e" not in r and len(r.lstrip("-").replace(".", "").lstrip("0")) <= _SHORT_DIGITS:
-        return r, None
+    if "e" not in r and abs(x) < 1e6:
+        whole, _, decimals = r.lstrip("-").partition(".")
+        if len(decimals) <= _DECIMALS or len((whole + decimals).lstrip("0")) <= _SHORT_DIGITS:
+            return r, None  # exact and short: 0.5, -1.25, 123456.7
     if 1e-4 <= abs(x) < 1e6:
-        for decimals in range(4, 18):
+        # More decimals only where 4 would pass a non-integer off as an integer: σ(22) reads
+        # 0.9999999997. Up to 10: past that the difference is float64 noise (0.1+0.2+0.7 is
+        # 1.0000000000000002), and "1.0000" with the exact value on hover says it better.
+        for decimals in range(_DECIMALS, _MAX_DECIMALS + 1):
             s = f"{x:.{decimals}f}"
             if not float(s).is_integer():
                 return s, None
-        return r, None
+        return f"{x:.{_DECIMALS}f}", None
     # The fewest significant digits (up to 4) that read back as x: 1e-05, not 1.000e-05. Trying
     # the short forms first (rather than stripping zeros off 4 digits) keeps subnormals as their
     # exact text says them: 5e-324, not 4.941e-324 (which also reads back as 5e-324).

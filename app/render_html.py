@@ -1,14 +1,16 @@
 """The trace, shaped for the page: every number formatted once, here, in Python.
 
 The templates only loop: over groups of steps, over a step's terms (a matrix, or an operator
-between matrices), and over a matrix's rows and cells through the one macro in
-`templates/macros/matrix.html`. A cell is a tuple (text, title, css class): the text as the
-whiteboard shows it, the exact value on hover when the text is rounded.
+between matrices), and over the lines of worked arithmetic. The one macro in
+`templates/macros/matrix.html` draws a matrix's brackets and caption around its rows, which
+arrive as ready HTML: each number formatted once, with the exact value on hover when the text
+is rounded (a Jinja loop per cell would cost more than everything else on the page).
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from types import SimpleNamespace as View  # attribute access: Jinja reads it fastest
 
 from markupsafe import Markup, escape
 
@@ -39,27 +41,42 @@ def latex_to_html(latex: str) -> Markup:
     return Markup(s)
 
 
-def _cell(x: float, cls: str = "", title: str = "") -> tuple[Markup, Markup]:
-    """(text, the <td>'s attributes). Built here once, so the macro only prints two strings.
-    Formatted numbers hold no HTML-special characters, so they are Markup as they are."""
+def _td(x: float, cls: str = "", title: str = "") -> str:
+    """One entry as a table cell. Formatted numbers hold no HTML-special characters; a title
+    (the exact value, or why an entry is saturated) is escaped."""
     if not title and fmt.is_rounded(x):
         title = fmt.exact(x)
     attrs = (f' class="{cls}"' if cls else "") + (f' title="{escape(title)}"' if title else "")
-    return Markup(fmt.show(x)), Markup(attrs)
+    return f"<td{attrs}>{fmt.show(x)}</td>"
 
 
-def matrix_view(sym: Sym, cells=None) -> dict:
-    """A vector (shown as a column) or a matrix, captioned with its symbol and shape."""
+class Matrices:
+    """The matrix views of one page, one per symbol: v, W_f·v or f_t appear in several steps
+    and are formatted once. An activation's result is first drawn with its saturated entries
+    marked, and keeps the marks wherever it appears later (f_t in f_t ∘ C_{t-1})."""
+
+    def __init__(self):
+        self._views: dict[int, View] = {}
+
+    def view(self, sym: Sym, cells: list[str] | None = None) -> View:
+        key = id(sym)
+        if key not in self._views:
+            self._views[key] = _matrix_view(sym, cells)
+        return self._views[key]
+
+
+def _matrix_view(sym: Sym, cells: list[str] | None) -> View:
+    """A vector (always a column) or a matrix, captioned with its symbol and shape."""
     value = sym.value
     if value.ndim == 1:
-        cells = cells or [_cell(x) for x in value.tolist()]
-        rows, shape, aria = [[c] for c in cells], f"{value.shape[0]}×1", f"column vector of {value.shape[0]}"
+        cells = cells or [_td(x) for x in value.tolist()]
+        body = "".join(f"<tr>{c}</tr>" for c in cells)
+        shape, kind = f"{value.shape[0]}×1", f"column vector of {value.shape[0]}"
     else:
-        rows = [[_cell(x) for x in row] for row in value.tolist()]
-        shape = f"{value.shape[0]}×{value.shape[1]}"
-        aria = f"{value.shape[0]} by {value.shape[1]} matrix"
-    return {"label": latex_to_html(sym.latex), "shape": shape, "rows": rows,
-            "aria": f"{_plain(sym.latex)}, {aria}"}
+        body = "".join("<tr>" + "".join(_td(x) for x in row) + "</tr>" for row in value.tolist())
+        shape, kind = f"{value.shape[0]}×{value.shape[1]}", f"{value.shape[0]} by {value.shape[1]} matrix"
+    return View(label=latex_to_html(sym.latex), shape=shape, body=Markup(body),
+                aria=f"{_plain(sym.latex)}, {kind}")
 
 
 def _plain(latex: str) -> str:
@@ -68,86 +85,93 @@ def _plain(latex: str) -> str:
 
 # ------------------------------------------------------------------ one view per primitive
 
-def _saturated_cells(step: Step) -> tuple[list, list[str]]:
-    """Result cells of an activation, with saturated entries marked, and the worked lines."""
-    z = step.operands[0].value.tolist()
-    out = step.result.value.tolist()
+def _activation_cells(step: Step) -> tuple[list[str], list[str]]:
+    """An activation's result cells, saturated entries marked, and its worked lines."""
     cells, lines = [], []
-    for zk, rk, sat in zip(z, out, step.saturated):
-        zs = fmt.show(zk)
+    for zk, rk, sat in zip(step.operands[0].value.tolist(), step.result.value.tolist(), step.saturated):
         if step.op == "sigmoid":
-            head = f"σ({zs}) = 1 / (1 + exp({fmt.show(-zk)}))"
-            gap = sigmoid_gap(zk)
+            head, gap = f"σ({fmt.show(zk)}) = 1 / (1 + exp({fmt.show(-zk)}))", sigmoid_gap(zk)
         else:
-            head = f"tanh({zs})"
-            gap = tanh_gap(zk)
-        if sat:
-            if rk == 0.0:
-                why = "is below the smallest float64, so it is stored as 0 (saturated)"
-            else:
-                sign = "1 − " if rk > 0 else "−1 + "
-                amount = fmt.show(gap) if gap > 0 else "less than 10⁻³⁰⁸"
-                why = f"= {sign}{amount}, which float64 stores as exactly {fmt.show(rk)} (saturated)"
-            lines.append(f"{head} {why}")
-            cells.append(_cell(rk, "sat", f"saturated: {head} {why}"))
-        else:
+            head, gap = f"tanh({fmt.show(zk)})", tanh_gap(zk)
+        if not sat:
             lines.append(f"{head} = {fmt.show(rk)}")
-            cells.append(_cell(rk))
+            cells.append(_td(rk))
+            continue
+        if rk == 0.0:
+            why = "is below the smallest float64, so it is stored as 0 (saturated)"
+        else:
+            sign = "1 − " if rk > 0 else "−1 + "
+            amount = fmt.show(gap) if gap > 0 else "less than 10⁻³⁰⁸"
+            why = f"= {sign}{amount}, which float64 stores as exactly {fmt.show(rk)} (saturated)"
+        lines.append(f"{head} {why}")
+        cells.append(_td(rk, "sat", f"saturated: {head} {why}"))
     return cells, lines
 
 
-def _terms_and_lines(step: Step):
-    a = step.operands[0]
+def _matvec_lines(W: Sym, v: Sym, r: Sym) -> list[str]:
+    """row k: W[k,0]·v[0] + W[k,1]·v[1] + … = r[k]"""
+    v_shown = [fmt.signed(fmt.show(x)) for x in v.value.tolist()]
+    return [f"row {k + 1}: " + " + ".join(f"{fmt.signed(fmt.show(w))}·{vs}" for w, vs in zip(row, v_shown))
+            + f" = {fmt.show(rk)}"
+            for k, (row, rk) in enumerate(zip(W.value.tolist(), r.value.tolist()))]
+
+
+def _pairwise_lines(step: Step) -> list[str]:
+    """Entry by entry: a + b = s, or a·b = p."""
+    a, b = step.operands
+    if step.op == "add":
+        return [f"{fmt.show(x)} + {fmt.signed(fmt.show(y))} = {fmt.show(s)}"
+                for x, y, s in zip(a.value.tolist(), b.value.tolist(), step.result.value.tolist())]
+    return [f"{fmt.signed(fmt.show(x))}·{fmt.signed(fmt.show(y))} = {fmt.show(p)}"
+            for x, y, p in zip(a.value.tolist(), b.value.tolist(), step.result.value.tolist())]
+
+
+_INFIX = {"matvec": "·", "add": "+", "hadamard": "∘"}
+_FUNCTION = {"sigmoid": "σ(", "tanh": "tanh("}
+
+
+def _terms_and_lines(step: Step, mats: Matrices):
+    """What the whiteboard shows for one step: terms like [W, "·", v, "=", W·v], and the
+    arithmetic written out entry by entry."""
+    M = mats.view
     r = step.result
-    M = matrix_view
     if step.op == "concat":
-        b = step.operands[1]
+        a, b = step.operands
         return [("op", "["), ("mat", M(a)), ("op", ","), ("mat", M(b)), ("op", "]"),
                 ("op", "="), ("mat", M(r))], []
-    if step.op == "matvec":
-        v = step.operands[1]
-        v_shown = [fmt.signed(fmt.show(x)) for x in v.value.tolist()]
-        lines = [f"row {k + 1}: " + " + ".join(f"{fmt.signed(fmt.show(w))}·{vs}" for w, vs in zip(row, v_shown))
-                 + f" = {fmt.show(rk)}"
-                 for k, (row, rk) in enumerate(zip(a.value.tolist(), r.value.tolist()))]
-        return [("mat", M(a)), ("op", "·"), ("mat", M(v)), ("op", "="), ("mat", M(r))], lines
-    if step.op in ("add", "hadamard"):
-        b = step.operands[1]
-        sign = "+" if step.op == "add" else "·"
-        lines = [f"{fmt.show(x)} {sign} {fmt.signed(fmt.show(y))} = {fmt.show(s)}" if sign == "+"
-                 else f"{fmt.signed(fmt.show(x))}·{fmt.signed(fmt.show(y))} = {fmt.show(s)}"
-                 for x, y, s in zip(a.value.tolist(), b.value.tolist(), r.value.tolist())]
-        return [("mat", M(a)), ("op", "+" if step.op == "add" else "∘"), ("mat", M(b)),
-                ("op", "="), ("mat", M(r))], lines
-    if step.op in ("sigmoid", "tanh"):
-        cells, lines = _saturated_cells(step)
-        name = "σ" if step.op == "sigmoid" else "tanh"
-        return [("op", f"{name}("), ("mat", M(a)), ("op", ")"), ("op", "="),
+    if step.op in _INFIX:
+        a, b = step.operands
+        lines = _matvec_lines(a, b, r) if step.op == "matvec" else _pairwise_lines(step)
+        return [("mat", M(a)), ("op", _INFIX[step.op]), ("mat", M(b)), ("op", "="), ("mat", M(r))], lines
+    if step.op in _FUNCTION:
+        cells, lines = _activation_cells(step)
+        return [("op", _FUNCTION[step.op]), ("mat", M(step.operands[0])), ("op", ")"), ("op", "="),
                 ("mat", M(r, cells))], lines
     raise ValueError(f"no view for step op {step.op!r}")  # a new primitive needs a view here
 
 
-def step_view(step: Step, notes: list[str]) -> dict:
+def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
     group, _, action = step.title.partition(": ")
     action = action[:1].upper() + action[1:]
-    terms, lines = _terms_and_lines(step)
+    terms, lines = _terms_and_lines(step, mats)
     size = step.operands[0].value.size if step.op == "matvec" else 0
-    return {
-        "id": step.id, "group": group, "title": latex_to_html(action or group),
-        "formula": latex_to_html(step.formula), "why": latex_to_html(step.why),
-        "terms": terms, "lines": lines, "fold": size > FOLD_ABOVE,
-        "saturated": any(step.saturated), "notes": [latex_to_html(note) for note in notes],
-    }
+    return View(
+        id=step.id, group=group, title=latex_to_html(action or group),
+        formula=latex_to_html(step.formula), why=latex_to_html(step.why),
+        terms=terms, lines=lines, fold=size > FOLD_ABOVE,
+        saturated=any(step.saturated), notes=[latex_to_html(note) for note in notes],
+    )
 
 
-def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[dict]:
+def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
     """Steps grouped under headings ("Forget gate", "Cell state", …), in order."""
-    groups: list[dict] = []
+    mats = Matrices()
+    groups: list[View] = []
     for step in steps:
-        view = step_view(step, notes.get(step.id, []))
-        if not groups or groups[-1]["title"] != view["group"]:
-            groups.append({"title": view["group"], "steps": []})
-        groups[-1]["steps"].append(view)
+        view = step_view(step, notes.get(step.id, []), mats)
+        if not groups or groups[-1].title != view.group:
+            groups.append(View(title=view.group, steps=[]))
+        groups[-1].steps.append(view)
     return groups
 
 

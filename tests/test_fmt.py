@@ -93,14 +93,34 @@ def test_sigma_of_22_does_not_print_as_one():
 @example(1 - 2**-53, False)
 @example(999999.9999999999, True)
 @example(sigma(22), False)
-def test_a_non_integer_in_the_decimal_range_never_looks_like_an_integer(x, negative):
+@example(1 - 1e-10, False)
+def test_a_non_integer_in_the_decimal_range_is_never_shown_as_a_plain_integer(x, negative):
+    """Up to 10 decimals are used to show that a value is not an integer (σ(22) reads
+    0.9999999997). Closer than that to an integer, the value shows with 4 decimals, trailing
+    zeros and all (1.0000): visibly rounded, never a bare "1"."""
     x = -x if negative else x
     text = fmt.show(x)
     assert "×" not in text
-    assert not float(text).is_integer(), text
+    assert "." in text, text
     assert abs(float(text) - x) <= 0.5e-4 * (1 + 1e-9), text  # at least 4 correct decimals
+    if float(text).is_integer():
+        assert len(text.split(".")[1]) == 4, text
+        assert abs(x - round(x)) < 0.5e-10, text
+        assert fmt.is_rounded(x)
     if fmt.is_rounded(x):
         assert len(text.split(".")[1]) >= 4, text
+
+
+def test_float_noise_next_to_an_integer_shows_four_decimals_and_the_exact_value_on_hover():
+    x = 0.2 + 0.2 - 0.3 + 0.2 + 0.6 + 0.1  # W_o·v + b_o in the seed preset: 1.0000000000000002
+    assert x != 1
+    assert fmt.show(x) == "1.0000"
+    assert fmt.is_rounded(x)
+
+
+def test_exact_values_with_few_decimals_print_as_they_are():
+    assert fmt.show(123456.7) == "123456.7"
+    assert not fmt.is_rounded(123456.7)
 
 
 # ------------------------------------------------------------ tiny and huge
