@@ -39,7 +39,8 @@ def create_app(test_config=None) -> Flask:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False  # keep the API's fields in the order of the equations
 
-    from . import api, views
+    from . import api, cache, views
+    cache.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
 

@@ -10,6 +10,7 @@ import json
 from flask import Blueprint, jsonify, request, url_for
 
 from . import example, latex
+from .cache import remembered
 from .parse import ALL_FIELDS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -43,8 +44,9 @@ def _errors(errors: list[dict], status: int = 400):
 
 
 @bp.post("/lstm")
+@remembered
 def lstm_post():
-    raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413, handled in create_app
+    raw = request.get_data()  # over MAX_CONTENT_LENGTH: 413, handled in create_app
     try:
         body = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_constant)
     except _DuplicateKey as e:
@@ -61,6 +63,7 @@ def lstm_post():
 
 
 @bp.get("/lstm")
+@remembered
 def lstm_get():
     return _respond(example.from_pairs(request.args.items(multi=True)))
 

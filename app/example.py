@@ -13,7 +13,7 @@ from .cell import LSTMInput, LSTMResult, lstm_step
 
 @dataclass
 class Example:
-    fields: dict[str, str]  # each field's text, as the form shows it
+    typed: dict[str, str] | None = None  # the user's own text, when it is to be shown as typed
     inp: LSTMInput | None = None
     result: LSTMResult | None = None
     errors: list[dict] = field(default_factory=list)
@@ -23,9 +23,17 @@ class Example:
     def ok(self) -> bool:
         return self.result is not None
 
+    @property
+    def fields(self) -> dict[str, str]:
+        """Each field's text as the form shows it: as typed, or the example's exact values
+        (only the page needs these: the API never pays for them)."""
+        if self.typed is not None:
+            return self.typed
+        return permalink.field_text(self.inp) if self.inp is not None else {}
+
 
 def from_input(inp: LSTMInput, fields: dict[str, str] | None = None) -> Example:
-    ex = Example(fields=fields if fields is not None else permalink.field_text(inp), inp=inp)
+    ex = Example(typed=fields, inp=inp)
     try:
         ex.result = lstm_step(inp)
     except FloatingPointError as e:  # unreachable within the caps; never a 500 if it happens
@@ -42,16 +50,16 @@ def from_pairs(pairs: Iterable[tuple[str, str]]) -> Example:
     if any(e["field"] == "z" for e in errors):
         # A damaged compact link: its fields are unknown, so "x is required" and the like
         # would blame the learner for what the link lost. Say only what is wrong with the link.
-        return Example(fields=fields, errors=errors)
+        return Example(typed=fields, errors=errors)
     inp, parse_errors = parse.parse_text_fields(fields)
     errors = errors + parse_errors
     if errors:
-        return Example(fields=fields, errors=errors)
+        return Example(typed=fields, errors=errors)
     return from_input(inp)
 
 
 def from_json(body) -> Example:
     inp, errors = parse.parse_json_fields(body)
     if errors:
-        return Example(fields={}, errors=errors)
+        return Example(typed={}, errors=errors)
     return from_input(inp)

@@ -7,6 +7,7 @@ from functools import cache
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from . import example, latex, presets
+from .cache import remembered
 from .notes import notes_for
 from .parse import ALL_FIELDS, MAX_DIM
 from .permalink import LINK_LIMIT, to_query
@@ -18,6 +19,7 @@ _LINK_KEYS = (*ALL_FIELDS, "z")
 
 
 @bp.get("/")
+@remembered
 def index():
     if not any(key in request.args for key in _LINK_KEYS):
         return _render(example.from_input(presets.DEFAULT.example))
@@ -53,6 +55,7 @@ def random():
 
 
 @bp.get("/latex")
+@remembered
 def latex_text():
     """The whole derivation as LaTeX ($$ … $$ blocks), for the example in the query."""
     ex = (example.from_pairs(request.args.items(multi=True))

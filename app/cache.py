@@ -1,0 +1,83 @@
+"""Remembered answers: a page or an API answer is a pure function of its request.
+
+A permalink *is* its example, so `GET /?<query>` always renders the same bytes; so does
+`GET /api/v1/lstm?<query>`, and a `POST /api/v1/lstm` with the same body. A link shared with a
+class is opened by thirty people: the first request computes and renders, the others get the
+remembered bytes. This is a memo, not server state: each process keeps its own small LRU, losing
+it changes nothing, and the cache key is the whole request input (query string or body digest),
+so no two different examples can share an entry.
+
+Bounded: RESPONSE_CACHE_ENTRIES entries (0 turns it off), and only answers up to
+RESPONSE_CACHE_MAX_BYTES each are kept, so a worker holds at most a few MiB.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from flask import current_app, request
+
+DEFAULTS = {"RESPONSE_CACHE_ENTRIES": 128, "RESPONSE_CACHE_MAX_BYTES": 128 * 1024}
+_CACHEABLE = (200, 400)  # deterministic answers; a 413 or 500 is never remembered
+
+
+class ResponseCache:
+    def __init__(self, entries: int, max_bytes: int):
+        self.entries, self.max_bytes = entries, max_bytes
+        self._data: OrderedDict[tuple, tuple[bytes, int, str]] = OrderedDict()
+        self._lock = threading.Lock()  # the dev server is threaded; gunicorn sync is not
+
+    def get(self, key: tuple):
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, value: tuple[bytes, int, str]) -> None:
+        if self.entries <= 0 or len(value[0]) > self.max_bytes:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.entries:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def init_app(app) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.extensions["response_cache"] = ResponseCache(app.config["RESPONSE_CACHE_ENTRIES"],
+                                                     app.config["RESPONSE_CACHE_MAX_BYTES"])
+
+
+def _request_key() -> tuple:
+    if request.method == "GET":
+        return ("GET", request.path, request.query_string)
+    # The body is read (and capped at MAX_CONTENT_LENGTH) once; the view reads the same bytes.
+    digest = hashlib.blake2b(request.get_data(), digest_size=32).digest()
+    return (request.method, request.path, request.query_string, digest)
+
+
+def remembered(view):
+    """Serve a view's earlier answer to the same request, or compute and remember it."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        cache: ResponseCache = current_app.extensions["response_cache"]
+        key = _request_key()
+        hit = cache.get(key)
+        if hit is not None:
+            body, status, mimetype = hit
+            return current_app.response_class(body, status, mimetype=mimetype)
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code in _CACHEABLE:
+            cache.put(key, (response.get_data(), response.status_code, response.mimetype))
+        return response
+
+    return wrapper

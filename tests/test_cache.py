@@ -1,0 +1,72 @@
+"""The response memo (app/cache.py): a remembered answer is byte-for-byte the answer the app
+would compute, different requests never share one, and the memo stays bounded."""
+import json
+
+import pytest
+
+from app import create_app, permalink, presets
+
+
+@pytest.fixture
+def uncached_client():
+    return create_app({"TESTING": True, "RESPONSE_CACHE_ENTRIES": 0}).test_client()
+
+
+def _seed_body() -> bytes:
+    text = permalink.field_text(presets.QUESTION, sep=",", row_sep=";")
+    body = {name: [[float(a) for a in row.split(",")] for row in value.split(";")]
+            if name.startswith("W_") else [float(a) for a in value.split(",")]
+            for name, value in text.items() if name != "concat"}
+    body["concat"] = "xh"
+    return json.dumps(body).encode()
+
+
+@pytest.mark.parametrize("method, url, body", [
+    ("GET", "/", None),
+    ("GET", "/?" + permalink.to_query(presets.ANSWER), None),
+    ("GET", "/?x=1,2,banana", None),  # a 400 page is remembered too
+    ("GET", "/latex?" + permalink.to_query(presets.ZERO_STATE), None),
+    ("GET", "/api/v1/lstm?" + permalink.to_query(presets.QUESTION), None),
+    ("POST", "/api/v1/lstm", _seed_body()),
+    ("POST", "/api/v1/lstm", b'{"x": [1, 2], "W_f": "oops"}'),
+])
+def test_a_remembered_answer_is_the_computed_answer(client, uncached_client, method, url, body):
+    computed = uncached_client.open(url, method=method, data=body)
+    first = client.open(url, method=method, data=body)
+    again = client.open(url, method=method, data=body)
+    assert computed.status_code == first.status_code == again.status_code
+    assert computed.status_code in (200, 400)
+    assert computed.data == first.data == again.data
+    assert computed.mimetype == again.mimetype
+    assert again.headers["Content-Security-Policy"] == computed.headers["Content-Security-Policy"]
+    assert len(client.application.extensions["response_cache"]) == 1
+
+
+def test_different_bodies_get_different_answers(client):
+    a = client.post("/api/v1/lstm", data=_seed_body())
+    b = client.post("/api/v1/lstm", data=_seed_body().replace(b'"x": [1.0, 2.0, 3.0]', b'"x": [1.0, 2.0, 4.0]'))
+    assert a.status_code == b.status_code == 200
+    assert a.get_json()["v"] != b.get_json()["v"]
+    assert b.get_json()["v"][:3] == [1, 2, 4]
+
+
+def test_the_memo_is_bounded_and_can_be_turned_off(uncached_client):
+    app = create_app({"TESTING": True, "RESPONSE_CACHE_ENTRIES": 3})
+    client = app.test_client()
+    for k in range(10):
+        assert client.get(f"/api/v1/lstm?x={k}&W_f=1,1&b_f=0&W_i=1,1&b_i=0&W_C=1,1&b_C=0&W_o=1,1&b_o=0").status_code == 200
+    assert len(app.extensions["response_cache"]) == 3
+    assert uncached_client.get("/").status_code == 200
+    assert len(uncached_client.application.extensions["response_cache"]) == 0
+
+
+def test_an_oversized_body_is_refused_and_not_remembered(client):
+    big = b'{"x": [' + b"1, " * 100_000 + b"1]}"
+    assert client.post("/api/v1/lstm", data=big).status_code == 413
+    assert len(client.application.extensions["response_cache"]) == 0
+
+
+def test_answers_larger_than_the_per_entry_limit_are_not_remembered():
+    app = create_app({"TESTING": True, "RESPONSE_CACHE_MAX_BYTES": 1000})
+    assert app.test_client().get("/").status_code == 200
+    assert len(app.extensions["response_cache"]) == 0
