@@ -38,6 +38,7 @@ def create_app(test_config=None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.json.sort_keys = False  # keep the API's fields in the order of the equations
+    app.json.ensure_ascii = False  # "3×6", not "3\u00d76", in error messages
 
     from . import api, cache, views
     cache.init_app(app)

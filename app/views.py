@@ -81,11 +81,12 @@ def _render(ex: example.Example):
     link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
     view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result)) if ex.ok else None
     errors = {e["field"]: e["message"] for e in ex.errors}
+    fields = ex.fields
     presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
                     for p, query in _preset_queries()]
     html = render_template(
-        "index.html", ex=ex, fields=ex.fields, errors=errors, view=view, link=link,
-        form=form_view(ex.fields, errors),
+        "index.html", ex=ex, fields=fields, errors=errors, view=view, link=link,
+        form=form_view(fields, errors),
         api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
         link_limit=LINK_LIMIT, presets=presets_view, max_dim=MAX_DIM,
