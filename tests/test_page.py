@@ -1,0 +1,169 @@
+"""The page as a learner reads it: the seed's slips pointed out where they happen, saturated
+entries marked, the dimension table, the written-out sums (folded when large), random
+examples, and the LaTeX export."""
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import urlsplit
+
+import pytest
+
+from app import latex, permalink, presets
+from app.cell import lstm_step
+
+
+def step_html(html: str, step_id: str) -> str:
+    """The <article> of one step."""
+    m = re.search(rf'<article class="step" id="{re.escape(step_id)}" data-step="{re.escape(step_id)}">(.*?)</article>',
+                  html, re.S)
+    assert m, f"no step {step_id}"
+    return m.group(1)
+
+
+def text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def link(inp) -> str:
+    return "/?" + permalink.to_query(inp)
+
+
+# ------------------------------------------------------------------------ the seed's slips
+
+def test_answer_preset_corrects_the_answers_arithmetic_slip_at_the_input_bias(client):
+    r = client.get(link(presets.ANSWER))
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    bias = text(step_html(html, "i.bias"))
+    assert "[22, 42, 62]" in bias and "2·21 + 1 = 43" in bias and "3·21 + 1 = 64" in bias
+    assert "21 + 1 = 22" in bias and "42 + 1 = 43" in bias and "63 + 1 = 64" in bias
+    # … and only there
+    assert "[22, 42, 62]" not in text(step_html(html, "f.bias"))
+
+
+def test_sigma_of_22_is_not_about_0_999(client):
+    html = client.get(link(presets.ANSWER)).get_data(as_text=True)
+    sig = text(step_html(html, "i.sigmoid"))
+    assert "σ(22) = 0.9999999997" in sig
+    assert "not 'about 0.999'" in sig
+
+
+def test_question_preset_notes_the_3x6_shape_the_row_vector_and_the_concat_order(client):
+    html = client.get("/").get_data(as_text=True)
+    matmul = text(step_html(html, "f.matmul"))
+    assert "W_f has n+m = 6 columns, not 3" in matmul.replace("Wf", "W_f")
+    assert "[91 175 133]" in matmul and "column vector" in matmul
+    assert "[x_t, h_{t-1}]" in text(step_html(html, "v.concat")).replace("xt", "x_t").replace("ht−1", "h_{t-1}")
+
+
+def test_notes_follow_the_numbers_not_the_preset(client):
+    """A random example shows none of the seed's remarks."""
+    html = client.get(link(presets.random_example(3, 2, 5))).get_data(as_text=True)
+    assert 'class="step"' in html
+    assert 'class="note"' not in html
+
+
+# ---------------------------------------------------------------- saturation, dims, folding
+
+def test_saturated_entries_are_marked_with_their_true_distance_from_1(client):
+    html = client.get("/").get_data(as_text=True)
+    sig = step_html(html, "f.sigmoid")
+    marked = re.findall(r'<td class="sat" title="([^"]*)">([^<]*)</td>', sig)
+    assert len(marked) == 3
+    for title, shown in marked:
+        assert shown == "1"
+        assert "saturated" in title and "1 − " in unescape(title)
+    assert "σ(92) = 1 / (1 + exp(-92)) = 1 − 1.109×10⁻⁴⁰" in text(sig)
+    # an unsaturated σ has no mark
+    assert 'class="sat"' not in step_html(html, "o.sigmoid")
+
+
+def test_a_tanh_saturating_to_minus_1_is_marked(client):
+    inp = presets.random_example(2, 2, 1)
+    inp = type(inp)(**{**inp.__dict__, "b_C": inp.b_C * 0 - 50})
+    html = client.get(link(inp)).get_data(as_text=True)
+    tanh = step_html(html, "C_tilde.tanh")
+    assert tanh.count('<td class="sat"') == 2
+    assert "which float64 stores as exactly -1 (saturated)" in text(tanh)
+
+
+def test_dimension_table_states_every_shape_and_the_parameter_count(client):
+    html = client.get("/").get_data(as_text=True)
+    dims = text(re.search(r'<section class="dims".*?</section>', html, re.S).group(0))
+    assert "m = 3 inputs, n = 3 cell states" in dims
+    assert "n×(n+m) = 3×6" in dims and "n+m = 6" in dims
+    assert "4n(n+m) + 4n = 4·3·6 + 4·3 = 84" in dims
+
+
+@pytest.mark.parametrize("n, m, folded", [(3, 3, False), (4, 12, False), (5, 9, True), (16, 16, True)])
+def test_written_out_sums_fold_above_64_products(client, n, m, folded):
+    inp = presets.random_example(n, m, 2)
+    r = client.post("/", data=permalink.field_text(inp))  # too large examples render, no redirect
+    if r.status_code == 303:
+        r = client.get(r.headers["Location"])
+    assert r.status_code == 200
+    matmul = step_html(r.get_data(as_text=True), "f.matmul")
+    details = re.search(r'<details class="sums"( open)?>', matmul)
+    assert details and (details.group(1) is None) == folded
+    assert matmul.count("<li>row ") == n  # every row is still written out, folded or not
+
+
+# -------------------------------------------------------------------------- presets, random
+
+@pytest.mark.parametrize("preset", presets.PRESETS, ids=lambda p: p.key)
+def test_every_preset_link_opens_its_example(client, preset):
+    html = client.get("/").get_data(as_text=True)
+    href = next(unescape(h) for h in re.findall(r'<li><a href="([^"]+)">', html)
+                if unescape(h).split("#")[0] == link(preset.example))
+    r = client.get(href.split("#")[0])
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    if preset.fragment:
+        assert href.endswith("#" + preset.fragment)
+        assert f'id="{preset.fragment}"' in page
+
+
+def test_random_redirects_to_a_permalink_of_the_asked_size(client):
+    r = client.get("/random?n=4&m=3&seed=7")
+    assert r.status_code == 303
+    api = client.get("/api/v1/lstm?" + urlsplit(r.headers["Location"]).query)
+    assert api.status_code == 200
+    assert (api.get_json()["n"], api.get_json()["m"]) == (4, 3)
+    same = presets.random_example(4, 3, 7)
+    assert api.get_json()["h"] == lstm_step(same).h.tolist()
+
+
+@pytest.mark.parametrize("query, phrase", [
+    ("n=0", "n must be a whole number from 1 to 32"),
+    ("m=33", "m must be a whole number from 1 to 32"),
+    ("seed=-1", "seed must be a whole number"),
+    ("n=٣", "n must be a whole number"),
+    ("n=<b>", "&#39;&lt;b&gt;&#39;"),
+])
+def test_random_with_bad_sizes_says_what_is_allowed(client, query, phrase):
+    r = client.get(f"/random?{query}")
+    assert r.status_code == 400
+    assert phrase in r.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------------------------- LaTeX
+
+def test_latex_export_is_every_step_in_bmatrix_form(client):
+    r = client.get("/latex?" + permalink.to_query(presets.QUESTION))
+    assert r.status_code == 200 and r.mimetype == "text/plain"
+    body = r.get_data(as_text=True)
+    steps = lstm_step(presets.QUESTION).steps
+    assert body.count("$$") == 2 * len(steps)
+    for step in steps:
+        assert latex.step_latex(step) in body
+    assert (r"W_f \cdot v = \begin{bmatrix} 1 & 2 & 3 & 4 & 5 & 6 \\ 5 & 6 & 7 & 8 & 9 & 10 \\ "
+            r"3 & 4 & 5 & 6 & 7 & 8 \end{bmatrix} \cdot \begin{bmatrix} 1 \\ 2 \\ 3 \\ 4 \\ 5 \\ 6 "
+            r"\end{bmatrix} = \begin{bmatrix} 91 \\ 175 \\ 133 \end{bmatrix}") in body
+    assert r"1^{\ast}" in body  # saturated entries are marked in LaTeX too
+
+
+def test_latex_export_of_bad_input_names_the_field(client):
+    r = client.get("/latex?x=1,2,oops")
+    assert r.status_code == 400
+    assert "% x: x entry 3 is 'oops'" in r.get_data(as_text=True)
