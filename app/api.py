@@ -12,6 +12,7 @@ from flask import Blueprint, jsonify, request, url_for
 from . import example, latex
 from .cache import remembered
 from .parse import ALL_FIELDS
+from .permalink import LINK_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -79,8 +80,8 @@ def _respond(ex: example.Example):
         steps=[_step_json(step) for step in res.steps],
     )
     if ex.query is None:
-        out["permalink_note"] = ("This example is too large for a link (more than 4,000 characters "
-                                 "even compressed); short links for large examples come later.")
+        out["permalink_note"] = (f"This example is too large for a link (more than {LINK_LIMIT:,} "
+                                 f"characters even compressed); short links for large examples come later.")
     return jsonify(out)
 
 

@@ -39,6 +39,10 @@ _BETWEEN_GROUPS = re.compile(r"[\s,;\[\]]*")  # what may stand between/around [.
 _LATEX_WRAPPERS = re.compile(
     r"\\begin\{[a-zA-Z]*matrix\*?\}|\\end\{[a-zA-Z]*matrix\*?\}|\\left[\[(]?|\\right[\])]?|"
     r"\\[\[\]()]|\$")
+# What the app's own LaTeX export writes, so it pastes back in: 2.79 \times 10^{-10} is 2.79e-10,
+# and a saturated entry's mark 1^{\ast} is 1.
+_LATEX_POWER = re.compile(r"\s*\\(?:times|cdot)\s*10\^\{?([+-]?\d+)\}?", re.ASCII)
+_LATEX_MARK = re.compile(r"\^\{\\ast\}")
 _ROW_SEPARATOR = re.compile(r"\\\\|;|\n")
 _ENTRY_SEPARATOR = re.compile(r"\s*[,&]\s*|\s+")
 
@@ -93,6 +97,8 @@ def split_text(text: str) -> list[list[str]]:
 
     Blank input gives []. Raises FieldError (without the field name: the caller adds it)."""
     s = _LATEX_WRAPPERS.sub(" ", text.strip())
+    if "\\" in s:
+        s = _LATEX_MARK.sub("", _LATEX_POWER.sub(r"e\1", s))
     if "[" in s or "]" in s:
         groups = _GROUP.findall(s)
         if not groups or not _BETWEEN_GROUPS.fullmatch(_GROUP.sub(" ", s)):

@@ -229,3 +229,18 @@ def test_anything_but_an_ascii_decimal_number_is_refused(token):
 def test_values_over_the_cap_are_refused_with_the_cap_stated(token):
     with pytest.raises(FieldError, match="between -1e6 and 1e6"):
         parse_number(token, "x")
+
+
+def test_the_apps_own_latex_pastes_back_into_the_form():
+    """A teacher copies a matrix from the LaTeX export (\\times 10^{k} for tiny numbers, ^{\\ast}
+    on saturated entries) into a field: it reads back as the numbers shown."""
+    from app import latex
+
+    W = np.array([[2.5e-7, -1e-300, 123.0], [0.5, 4.25e12, -7.5e-5]])
+    text = latex.bmatrix(W)
+    assert r"\times 10^{" in text
+    rows = split_text(text)
+    assert np.array([[float(t) for t in row] for row in rows]).tolist() == W.tolist()
+    marked = latex.bmatrix(np.array([1.0, 0.5]), saturated=(True, False))
+    assert r"1^{\ast}" in marked
+    assert split_text(marked) == [["1"], ["0.5"]]
