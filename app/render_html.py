@@ -16,6 +16,8 @@ from markupsafe import Markup, escape
 
 from . import fmt
 from .cell import LSTMInput, LSTMResult
+from .latex import step_latex
+from .parse import FIELDS
 from .trace import Step, Sym, sigmoid_gap, tanh_gap
 
 # Above this many products in one matrix-vector step (n·(n+m)), its written-out sums start
@@ -50,33 +52,57 @@ def _td(x: float, cls: str = "", title: str = "") -> str:
     return f"<td{attrs}>{fmt.show(x)}</td>"
 
 
+# Colour by value, with classes (the CSP forbids style attributes): a diverging scale d-5…d5
+# around 0 for most values, scaled to the matrix's own largest |entry|; σ outputs on the fixed
+# sequential scale s0…s10 (0 to 1), tanh outputs on the diverging scale fixed at −1…1.
+_RANGE_TEXT = {"sigmoid": "colour scale 0 … 1 (σ)", "tanh": "colour scale −1 … 1 (tanh)"}
+
+
+def _toner(value, scale: str | None):
+    """(function from an entry to its colour class, the range the legend states)."""
+    if scale == "sigmoid":
+        return (lambda x: f"s{round(10 * x)}"), _RANGE_TEXT["sigmoid"]
+    if scale == "tanh":
+        return (lambda x: f"d{round(5 * x)}"), _RANGE_TEXT["tanh"]
+    top = float(abs(value).max()) if value.size else 0.0
+    if top == 0:
+        return (lambda x: "d0"), "all zero"
+    return (lambda x: f"d{round(5 * x / top)}"), f"colour scale −{fmt.show(top)} … {fmt.show(top)}"
+
+
 class Matrices:
     """The matrix views of one page, one per symbol: v, W_f·v or f_t appear in several steps
     and are formatted once. An activation's result is first drawn with its saturated entries
-    marked, and keeps the marks wherever it appears later (f_t in f_t ∘ C_{t-1})."""
+    marked and its fixed colour scale, and keeps both wherever it appears later (f_t in
+    f_t ∘ C_{t-1})."""
 
-    def __init__(self):
+    def __init__(self, fields: tuple[str, ...] = ()):
         self._views: dict[int, View] = {}
+        self._fields = fields  # symbols that are form fields: their tables can be edited in place
 
-    def view(self, sym: Sym, cells: list[str] | None = None) -> View:
+    def view(self, sym: Sym, saturated: list[str] | None = None, scale: str | None = None) -> View:
+        """`saturated`: per entry, why it is saturated (shown on hover), or "" if it is not."""
         key = id(sym)
         if key not in self._views:
-            self._views[key] = _matrix_view(sym, cells)
+            self._views[key] = _matrix_view(sym, saturated, scale, sym.name in self._fields)
         return self._views[key]
 
 
-def _matrix_view(sym: Sym, cells: list[str] | None) -> View:
-    """A vector (always a column) or a matrix, captioned with its symbol and shape."""
+def _matrix_view(sym: Sym, saturated: list[str] | None, scale: str | None, editable: bool) -> View:
+    """A vector (always a column) or a matrix, captioned with its symbol, shape and colour range."""
     value = sym.value
+    tone, range_text = _toner(value, scale)
     if value.ndim == 1:
-        cells = cells or [_td(x) for x in value.tolist()]
-        body = "".join(f"<tr>{c}</tr>" for c in cells)
+        xs = value.tolist()
+        why = saturated or [""] * len(xs)
+        body = "".join(f"<tr>{_td(x, f'sat {tone(x)}', w) if w else _td(x, tone(x))}</tr>"
+                       for x, w in zip(xs, why))
         shape, kind = f"{value.shape[0]}×1", f"column vector of {value.shape[0]}"
     else:
-        body = "".join("<tr>" + "".join(_td(x) for x in row) + "</tr>" for row in value.tolist())
+        body = "".join("<tr>" + "".join(_td(x, tone(x)) for x in row) + "</tr>" for row in value.tolist())
         shape, kind = f"{value.shape[0]}×{value.shape[1]}", f"{value.shape[0]} by {value.shape[1]} matrix"
-    return View(label=latex_to_html(sym.latex), shape=shape, body=Markup(body),
-                aria=f"{_plain(sym.latex)}, {kind}")
+    return View(label=latex_to_html(sym.latex), shape=shape, body=Markup(body), range=range_text,
+                aria=f"{_plain(sym.latex)}, {kind}", field=sym.name if editable else "")
 
 
 def _plain(latex: str) -> str:
@@ -85,9 +111,9 @@ def _plain(latex: str) -> str:
 
 # ------------------------------------------------------------------ one view per primitive
 
-def _activation_cells(step: Step) -> tuple[list[str], list[str]]:
-    """An activation's result cells, saturated entries marked, and its worked lines."""
-    cells, lines = [], []
+def _activation_lines(step: Step) -> tuple[list[str], list[str]]:
+    """An activation's worked lines, and for each entry why it is saturated ("" if it is not)."""
+    lines, saturated = [], []
     for zk, rk, sat in zip(step.operands[0].value.tolist(), step.result.value.tolist(), step.saturated):
         if step.op == "sigmoid":
             head, gap = f"σ({fmt.show(zk)}) = 1 / (1 + exp({fmt.show(-zk)}))", sigmoid_gap(zk)
@@ -95,7 +121,7 @@ def _activation_cells(step: Step) -> tuple[list[str], list[str]]:
             head, gap = f"tanh({fmt.show(zk)})", tanh_gap(zk)
         if not sat:
             lines.append(f"{head} = {fmt.show(rk)}")
-            cells.append(_td(rk))
+            saturated.append("")
             continue
         if rk == 0.0:
             why = "is below the smallest float64, so it is stored as 0 (saturated)"
@@ -104,8 +130,8 @@ def _activation_cells(step: Step) -> tuple[list[str], list[str]]:
             amount = fmt.show(gap) if gap > 0 else "less than 10⁻³⁰⁸"
             why = f"= {sign}{amount}, which float64 stores as exactly {fmt.show(rk)} (saturated)"
         lines.append(f"{head} {why}")
-        cells.append(_td(rk, "sat", f"saturated: {head} {why}"))
-    return cells, lines
+        saturated.append(f"saturated: {head} {why}")
+    return lines, saturated
 
 
 def _matvec_lines(W: Sym, v: Sym, r: Sym) -> list[str]:
@@ -144,9 +170,9 @@ def _terms_and_lines(step: Step, mats: Matrices):
         lines = _matvec_lines(a, b, r) if step.op == "matvec" else _pairwise_lines(step)
         return [("mat", M(a)), ("op", _INFIX[step.op]), ("mat", M(b)), ("op", "="), ("mat", M(r))], lines
     if step.op in _FUNCTION:
-        cells, lines = _activation_cells(step)
+        lines, saturated = _activation_lines(step)
         return [("op", _FUNCTION[step.op]), ("mat", M(step.operands[0])), ("op", ")"), ("op", "="),
-                ("mat", M(r, cells))], lines
+                ("mat", M(r, saturated, scale=step.op))], lines
     raise ValueError(f"no view for step op {step.op!r}")  # a new primitive needs a view here
 
 
@@ -156,16 +182,16 @@ def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
     terms, lines = _terms_and_lines(step, mats)
     size = step.operands[0].value.size if step.op == "matvec" else 0
     return View(
-        id=step.id, group=group, title=latex_to_html(action or group),
+        id=step.id, op=step.op, group=group, title=latex_to_html(action or group), full_title=step.title,
         formula=latex_to_html(step.formula), why=latex_to_html(step.why),
-        terms=terms, lines=lines, fold=size > FOLD_ABOVE,
+        terms=terms, lines=lines, fold=size > FOLD_ABOVE, latex=step_latex(step),
         saturated=any(step.saturated), notes=[latex_to_html(note) for note in notes],
     )
 
 
 def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
     """Steps grouped under headings ("Forget gate", "Cell state", …), in order."""
-    mats = Matrices()
+    mats = Matrices(fields=FIELDS)
     groups: list[View] = []
     for step in steps:
         view = step_view(step, notes.get(step.id, []), mats)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from . import example, latex, presets
 from .cache import remembered
@@ -77,18 +77,34 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
 
-def _render(ex: example.Example):
+def _context(ex: example.Example) -> dict:
+    """What index.html and its part _worked.html are rendered from."""
     link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
-    view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result)) if ex.ok else None
+    return dict(
+        ex=ex, view=page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result)) if ex.ok else None,
+        link=link, link_limit=LINK_LIMIT, max_dim=MAX_DIM,
+        api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
+        latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
+    )
+
+
+def _render(ex: example.Example):
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
                     for p, query in _preset_queries()]
-    html = render_template(
-        "index.html", ex=ex, fields=fields, errors=errors, view=view, link=link,
-        form=form_view(fields, errors),
-        api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
-        latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
-        link_limit=LINK_LIMIT, presets=presets_view, max_dim=MAX_DIM,
-    )
+    html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
+                           presets=presets_view, **_context(ex))
     return html, 200 if ex.ok else 400
+
+
+@bp.post("/fragment")
+def fragment():
+    """Live editing: the form's fields in, the worked example's HTML out (or the errors), for
+    the page's script to swap in without a reload. 400 with the errors when the text is bad."""
+    ex = example.from_pairs(request.form.items(multi=True))
+    if not ex.ok:
+        return jsonify(ok=False, errors=ex.errors), 400
+    html = render_template("_worked.html", **_context(ex))
+    link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
+    return jsonify(ok=True, errors=[], permalink=link, html=html)

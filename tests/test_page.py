@@ -15,7 +15,7 @@ from app.cell import lstm_step
 
 def step_html(html: str, step_id: str) -> str:
     """The <article> of one step."""
-    m = re.search(rf'<article class="step" id="{re.escape(step_id)}" data-step="{re.escape(step_id)}">(.*?)</article>',
+    m = re.search(rf'<article class="step" id="{re.escape(step_id)}" data-step="{re.escape(step_id)}"[^>]*>(.*?)</article>',
                   html, re.S)
     assert m, f"no step {step_id}"
     return m.group(1)
@@ -69,14 +69,14 @@ def test_notes_follow_the_numbers_not_the_preset(client):
 def test_saturated_entries_are_marked_with_their_true_distance_from_1(client):
     html = client.get("/").get_data(as_text=True)
     sig = step_html(html, "f.sigmoid")
-    marked = re.findall(r'<td class="sat" title="([^"]*)">([^<]*)</td>', sig)
+    marked = re.findall(r'<td class="sat [^"]*" title="([^"]*)">([^<]*)</td>', sig)
     assert len(marked) == 3
     for title, shown in marked:
         assert shown == "1"
         assert "saturated" in title and "1 − " in unescape(title)
     assert "σ(92) = 1 / (1 + exp(-92)) = 1 − 1.109×10⁻⁴⁰" in text(sig)
     # an unsaturated σ has no mark
-    assert 'class="sat"' not in step_html(html, "o.sigmoid")
+    assert 'class="sat' not in step_html(html, "o.sigmoid")
 
 
 def test_a_tanh_saturating_to_minus_1_is_marked(client):
@@ -84,7 +84,7 @@ def test_a_tanh_saturating_to_minus_1_is_marked(client):
     inp = type(inp)(**{**inp.__dict__, "b_C": inp.b_C * 0 - 50})
     html = client.get(link(inp)).get_data(as_text=True)
     tanh = step_html(html, "C_tilde.tanh")
-    assert tanh.count('<td class="sat"') == 2
+    assert tanh.count('<td class="sat ') == 2
     assert "which float64 stores as exactly -1 (saturated)" in text(tanh)
 
 
