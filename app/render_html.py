@@ -55,7 +55,7 @@ def _td(x: float, cls: str = "", title: str = "") -> str:
 # Colour by value, with classes (the CSP forbids style attributes): a diverging scale d-5…d5
 # around 0 for most values, scaled to the matrix's own largest |entry|; σ outputs on the fixed
 # sequential scale s0…s10 (0 to 1), tanh outputs on the diverging scale fixed at −1…1.
-_RANGE_TEXT = {"sigmoid": "colour scale 0 … 1 (σ)", "tanh": "colour scale −1 … 1 (tanh)"}
+_RANGE_TEXT = {"sigmoid": "0 … 1", "tanh": "−1 … 1"}
 
 
 def _toner(value, scale: str | None):
@@ -67,7 +67,7 @@ def _toner(value, scale: str | None):
     top = float(abs(value).max()) if value.size else 0.0
     if top == 0:
         return (lambda x: "d0"), "all zero"
-    return (lambda x: f"d{round(5 * x / top)}"), f"colour scale −{fmt.show(top)} … {fmt.show(top)}"
+    return (lambda x: f"d{round(5 * x / top)}"), f"−{fmt.show(top)} … {fmt.show(top)}"
 
 
 class Matrices:

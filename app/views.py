@@ -101,10 +101,12 @@ def _render(ex: example.Example):
 @bp.post("/fragment")
 def fragment():
     """Live editing: the form's fields in, the worked example's HTML out (or the errors), for
-    the page's script to swap in without a reload. 400 with the errors when the text is bad."""
+    the page's script to swap in without a reload. Text with mistakes is an ordinary answer
+    here ({"ok": false, "errors": […]}, status 200), not a failed request: the learner is
+    still typing, and the browser would log every 400 as an error in the console."""
     ex = example.from_pairs(request.form.items(multi=True))
     if not ex.ok:
-        return jsonify(ok=False, errors=ex.errors), 400
+        return jsonify(ok=False, errors=ex.errors)
     html = render_template("_worked.html", **_context(ex))
     link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
     return jsonify(ok=True, errors=[], permalink=link, html=html)

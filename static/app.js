@@ -1,0 +1,338 @@
+// LSTM explainer: the interactive layer. The server renders every step, so the page reads
+// fully without this file; it adds a stepper (one step at a time, keyboard, URL fragment),
+// live editing (the form, or a number clicked on the page), highlights that show which row
+// and entries made a result, and copy-as-LaTeX. Same-origin, no inline code (the CSP).
+"use strict";
+
+(() => {
+  const form = document.querySelector("form.inputs");
+  const worked = document.getElementById("worked");
+  if (!form || !worked) return;
+  document.documentElement.classList.add("js");
+
+  const state = { active: null, showAll: false, colour: true, seq: 0, pending: false };
+  const stepEls = () => Array.from(worked.querySelectorAll("article[data-step]"));
+  const byId = (id) => worked.querySelector(`article[data-step="${CSS.escape(id)}"]`);
+
+  // ------------------------------------------------------------------ the stepper
+
+  function setUp() {
+    // Called on load and after every live update (the worked part is replaced).
+    const nav = worked.querySelector(".stepper");
+    if (!nav) return;
+    nav.hidden = false;
+    nav.querySelector(".show-all").checked = state.showAll;
+    nav.querySelector(".colour").checked = state.colour;
+    worked.querySelector(".worked").classList.toggle("stepping", !state.showAll);
+    worked.querySelector(".worked").classList.toggle("no-colour", !state.colour);
+    for (const step of stepEls()) addCopyButton(step);
+    for (const td of worked.querySelectorAll("table[data-field] td")) {
+      td.tabIndex = 0;
+      td.classList.add("editable");
+    }
+    for (const fig of worked.querySelectorAll(".expr figure:last-of-type td")) fig.tabIndex = 0;
+    const wanted = fromHash() || (state.active && byId(state.active) ? state.active : null);
+    activate(wanted || stepEls()[0]?.dataset.step, false);
+  }
+
+  function fromHash() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    return id && byId(id) ? id : null;
+  }
+
+  function activate(id, push) {
+    const steps = stepEls();
+    const index = steps.findIndex((s) => s.dataset.step === id);
+    if (index < 0) return;
+    state.active = id;
+    for (const s of steps) {
+      if (s.dataset.step === id) s.setAttribute("aria-current", "step");
+      else s.removeAttribute("aria-current");
+    }
+    const nav = worked.querySelector(".stepper");
+    nav.querySelector(".progress").textContent = `Step ${index + 1} of ${steps.length}`;
+    nav.querySelector(".prev").disabled = index === 0;
+    nav.querySelector(".next").disabled = index === steps.length - 1;
+    nav.querySelector(".jump").value = id;
+    // The diagram and anything else tagged with the steps it belongs to lights up.
+    for (const part of document.querySelectorAll("[data-steps]")) {
+      part.classList.toggle("lit", part.dataset.steps.split(" ").includes(id));
+    }
+    if (push) {
+      history.pushState(null, "", `#${id}`);
+      if (!state.showAll) nav.scrollIntoView({ block: "nearest" });
+      else steps[index].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function move(delta) {
+    const steps = stepEls();
+    const index = steps.findIndex((s) => s.dataset.step === state.active);
+    const next = delta === "first" ? 0 : delta === "last" ? steps.length - 1
+      : Math.min(steps.length - 1, Math.max(0, index + delta));
+    if (next !== index) activate(steps[next].dataset.step, true);
+  }
+
+  worked.addEventListener("click", (e) => {
+    const t = e.target;
+    if (t.closest(".stepper .prev")) move(-1);
+    else if (t.closest(".stepper .next")) move(1);
+    else if (t.closest(".stepper .copy-all")) copy(allLatex(), t.closest("button"));
+    else if (t.closest("button.copy")) {
+      const step = t.closest("article[data-step]");
+      copy(step.querySelector(".latex pre").textContent, t.closest("button"));
+    } else if (t.closest("table[data-field] td")) startEdit(t.closest("td"));
+  });
+
+  worked.addEventListener("change", (e) => {
+    const t = e.target;
+    if (t.matches(".stepper .jump")) activate(t.value, true);
+    else if (t.matches(".stepper .show-all")) {
+      state.showAll = t.checked;
+      worked.querySelector(".worked").classList.toggle("stepping", !state.showAll);
+    } else if (t.matches(".stepper .colour")) {
+      state.colour = t.checked;
+      worked.querySelector(".worked").classList.toggle("no-colour", !state.colour);
+    }
+  });
+
+  document.addEventListener("keydown", (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (e.target.closest("td.editable") && e.key === "Enter") {
+      e.preventDefault();
+      startEdit(e.target.closest("td"));
+      return;
+    }
+    const action = { ArrowLeft: -1, ArrowRight: 1, Home: "first", End: "last" }[e.key];
+    if (action === undefined || !stepEls().length) return;
+    e.preventDefault();
+    move(action);
+  });
+
+  window.addEventListener("popstate", () => {
+    const id = fromHash();
+    if (id) activate(id, false);
+  });
+
+  // ---------------------------------------------------------------- live editing
+
+  let timer = null;
+  // performance.measure("live-update") times each edit from the keystroke to the new steps on
+  // screen (the browser tests hold it to 100 ms).
+  form.addEventListener("input", () => {
+    if (!state.pending) performance.mark("edit");
+    state.pending = true;
+    clearTimeout(timer);
+    timer = setTimeout(update, 25); // a short pause: a burst of keys sends one request
+  });
+  form.addEventListener("change", (e) => {
+    if (e.target.matches("select")) update();
+  });
+
+  async function update() {
+    const seq = ++state.seq;
+    let reply;
+    try {
+      const response = await fetch(form.dataset.fragment, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form)),
+        headers: { Accept: "application/json" },
+      });
+      reply = await response.json();
+    } catch (err) {
+      reply = { ok: false, errors: [{ field: "body", message: "The server could not be reached; the result below is from before your last change." }] };
+    }
+    if (seq !== state.seq) return; // a newer edit is on its way: this answer is stale
+    showErrors(reply.errors || []);
+    const section = worked.querySelector(".worked");
+    if (!reply.ok) {
+      if (section) section.classList.add("stale");
+      return;
+    }
+    worked.innerHTML = reply.html;
+    setUp();
+    if (state.pending) {
+      state.pending = false;
+      performance.measure("live-update", "edit");
+    }
+    if (reply.permalink) {
+      history.replaceState(null, "", reply.permalink + location.hash);
+      const canonical = document.querySelector('link[rel="canonical"]');
+      if (canonical) canonical.href = reply.permalink;
+    }
+  }
+
+  function showErrors(errors) {
+    const byField = new Map(errors.map((e) => [e.field, e.message]));
+    for (const input of form.querySelectorAll(".field input, .field textarea")) {
+      const name = input.name;
+      const field = input.closest(".field");
+      let p = field.querySelector("p.error");
+      const message = byField.get(name);
+      field.classList.toggle("invalid", Boolean(message));
+      const described = [`hint-${name}`];
+      if (message) {
+        if (!p) {
+          p = document.createElement("p");
+          p.className = "error";
+          p.id = `error-${name}`;
+          field.append(p);
+        }
+        p.textContent = message;
+        input.setAttribute("aria-invalid", "true");
+        described.push(p.id);
+        byField.delete(name);
+      } else {
+        p?.remove();
+        input.removeAttribute("aria-invalid");
+      }
+      input.setAttribute("aria-describedby", described.join(" "));
+    }
+    // What is not about one field (a damaged link, the server unreachable) goes on top.
+    let summary = form.querySelector(".error-summary");
+    if (!byField.size) {
+      summary?.remove();
+      return;
+    }
+    if (!summary) {
+      summary = document.createElement("div");
+      summary.className = "error-summary";
+      summary.setAttribute("role", "alert");
+      form.querySelector(".concat").before(summary);
+    }
+    summary.replaceChildren(...Array.from(byField.values(), (m) => {
+      const p = document.createElement("p");
+      p.textContent = m;
+      return p;
+    }));
+  }
+
+  // Click a number of an input (x, h_prev, W_f, …) on the page, type, press Enter.
+  function startEdit(td) {
+    if (td.querySelector("input")) return;
+    const table = td.closest("table[data-field]");
+    const input = document.createElement("input");
+    input.value = exactValue(td);
+    input.className = "cell-edit";
+    input.setAttribute("aria-label", `${table.dataset.field}, row ${td.parentElement.rowIndex + 1}, entry ${td.cellIndex + 1}`);
+    input.size = Math.max(4, input.value.length);
+    const before = td.textContent;
+    td.textContent = "";
+    td.append(input);
+    input.focus();
+    input.select();
+    let done = false;
+    const finish = (commit) => {
+      if (done) return;
+      done = true;
+      const text = input.value.trim();
+      td.textContent = before;
+      if (commit && text !== exactValue(td)) {
+        td.dataset.typed = text;
+        writeField(table);
+      }
+      td.focus();
+    };
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { e.preventDefault(); finish(true); }
+      else if (e.key === "Escape") { e.preventDefault(); finish(false); }
+    });
+    input.addEventListener("blur", () => finish(true));
+  }
+
+  // The exact value of a cell: its hover title holds it when the text is rounded.
+  function exactValue(td) {
+    if (td.dataset.typed !== undefined) return td.dataset.typed;
+    return td.title && !td.classList.contains("sat") ? td.title : td.textContent;
+  }
+
+  function writeField(table) {
+    const rows = Array.from(table.rows, (tr) => Array.from(tr.cells, exactValue));
+    const isVector = rows.every((r) => r.length === 1);
+    const text = isVector ? rows.map((r) => r[0]).join(", ") : rows.map((r) => r.join(", ")).join("\n");
+    const field = form.elements.namedItem(table.dataset.field);
+    field.value = text;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  // ------------------------------------------------------------------ highlights
+
+  // Hover or focus an entry: light up what made it. For W·v, the result's entry k came from
+  // row k of W and all of v; elsewhere, entry k came from entry k of each operand.
+  function highlight(td, on) {
+    const step = td.closest("article[data-step]");
+    const figs = Array.from(step.querySelectorAll(".expr figure"));
+    const fig = td.closest("figure");
+    const f = figs.indexOf(fig);
+    if (f < 0) return;
+    const k = td.parentElement.rowIndex;
+    const cls = "hl";
+    const mark = (el) => el && el.classList.toggle(cls, on);
+    const rows = (figure) => figure.querySelector("table").rows;
+    const op = step.dataset.op;
+    const lines = step.querySelectorAll(".sums li");
+    const readout = worked.querySelector(".readout");
+    if (op === "matvec") {
+      const [W, v, r] = figs;
+      if (f === 1) return; // an entry of v feeds every row
+      for (const c of rows(W)[k].cells) mark(c);
+      for (const tr of rows(v)) mark(tr.cells[0]);
+      mark(rows(r)[k].cells[0]);
+    } else if (op === "concat") {
+      const [a, b, v] = figs;
+      const na = rows(a).length;
+      const kv = f === 0 ? k : f === 1 ? na + k : k;
+      mark(rows(v)[kv]?.cells[0]);
+      mark(kv < na ? rows(a)[kv].cells[0] : rows(b)[kv - na].cells[0]);
+    } else {
+      for (const figure of figs) mark(rows(figure)[k]?.cells[0]);
+    }
+    mark(lines[k]);
+    if (readout && on && lines[k]) readout.textContent = lines[k].textContent;
+  }
+
+  for (const kind of ["mouseover", "focusin"]) {
+    worked.addEventListener(kind, (e) => {
+      const td = e.target.closest?.(".expr td");
+      if (td) highlight(td, true);
+    });
+  }
+  for (const kind of ["mouseout", "focusout"]) {
+    worked.addEventListener(kind, (e) => {
+      const td = e.target.closest?.(".expr td");
+      if (td) highlight(td, false);
+    });
+  }
+
+  // ---------------------------------------------------------------------- LaTeX
+
+  function addCopyButton(step) {
+    if (step.querySelector("button.copy")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy LaTeX";
+    step.querySelector("h4").append(button);
+  }
+
+  // The whole derivation, as GET /latex writes it: a bold title and a $$ … $$ block per step.
+  function allLatex() {
+    return Array.from(worked.querySelectorAll(".latex pre"),
+      (pre) => `**${pre.dataset.title}**\n\n$$ ${pre.textContent} $$\n`).join("\n");
+  }
+
+  async function copy(text, button) {
+    let ok = true;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) {
+      ok = false;
+    }
+    const label = button.textContent;
+    button.textContent = ok ? "Copied" : "Copy failed: select the LaTeX below";
+    setTimeout(() => { button.textContent = label; }, 1500);
+  }
+
+  setUp();
+})();
