@@ -167,3 +167,55 @@ def test_latex_export_of_bad_input_names_the_field(client):
     r = client.get("/latex?x=1,2,oops")
     assert r.status_code == 400
     assert "% x: x entry 3 is 'oops'" in r.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ colour, live editing
+
+def test_entries_carry_colour_classes_on_the_stated_scale(client):
+    html = client.get("/").get_data(as_text=True)
+    matmul = step_html(html, "f.matmul")
+    # W_f's largest |entry| is 10: 10 is the darkest, 1 is round(5 * 1/10) = 0 steps away.
+    assert re.search(r'<td class="d5">10</td>', matmul) and re.search(r'<td class="d0">1</td>', matmul)
+    assert "−10 … 10" in text(matmul)
+    # σ outputs: fixed 0 … 1 scale, whatever the values
+    assert "0 … 1" in text(step_html(html, "f.sigmoid"))
+    assert re.search(r'<td class="sat s10"', step_html(html, "f.sigmoid"))
+    tanh = step_html(html, "C_tilde.tanh")
+    assert "−1 … 1" in text(tanh)
+    assert re.search(r'<td class="d-2" title="-0.336', tanh)  # tanh(-0.35) = -0.336: round(5 · -0.336)
+
+
+def test_input_tables_are_marked_editable_and_others_are_not(client):
+    html = client.get("/").get_data(as_text=True)
+    fields = set(re.findall(r'data-field="([^"]+)"', html))
+    assert fields == {"x", "h_prev", "C_prev", "W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o"}
+
+
+def test_fragment_returns_the_worked_part_and_the_permalink(client):
+    fields = permalink.field_text(presets.QUESTION)
+    r = client.post("/fragment", data=fields)
+    assert r.status_code == 200
+    reply = r.get_json()
+    assert reply["ok"] is True and reply["errors"] == []
+    assert reply["permalink"] == link(presets.QUESTION)
+    page = client.get(link(presets.QUESTION)).get_data(as_text=True)
+    worked = re.search(r'<div id="worked">(.*)</div>\s*</main>', page, re.S).group(1)
+    assert reply["html"].strip() == worked.strip()  # the same part the page shows
+
+
+def test_fragment_with_bad_text_answers_with_the_errors(client):
+    fields = {**permalink.field_text(presets.QUESTION), "b_f": "1, 2, banana", "W_i": "1 2"}
+    r = client.post("/fragment", data=fields)
+    assert r.status_code == 200  # an ordinary answer while the learner types, not a failed request
+    reply = r.get_json()
+    assert reply["ok"] is False and "html" not in reply
+    assert {e["field"] for e in reply["errors"]} == {"b_f", "W_i"}
+    assert "banana" in next(e["message"] for e in reply["errors"] if e["field"] == "b_f")
+
+
+def test_every_step_carries_its_latex_for_copying(client):
+    html = client.get("/").get_data(as_text=True)
+    for step in lstm_step(presets.QUESTION).steps:
+        pre = re.search(r'<pre data-title="([^"]*)">(.*?)</pre>', step_html(html, step.id), re.S)
+        assert unescape(pre.group(1)) == step.title
+        assert unescape(pre.group(2)) == latex.step_latex(step)
