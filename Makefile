@@ -2,15 +2,21 @@
 # so both work on a fresh machine (Debian, Python 3.11, pip).
 PYTHON ?= python3
 
-.PHONY: run test bench
+.PHONY: run test bench chromium
 
 run:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
 	$(PYTHON) -m flask --app app run
 
-test:
+test: chromium
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	$(PYTHON) -m pytest
+
+# The browser tests (tests/browser/) drive Debian's Chromium: Playwright cannot download its
+# own browser here. Installs it when missing (as root, like CI; needs nothing typed).
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 bench:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[serve]'
