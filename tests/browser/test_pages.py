@@ -134,12 +134,6 @@ def test_axe_default_page_phone(phone_page, live_server, check_axe):
     check_axe(phone_page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "dark mode: the concatenation <select id=field-concat> (and the stepper's <select "
-    "class=jump>) keep Chromium's dark control background #6b6b6b while style.css sets "
-    "`color: inherit` (#e6e9ee): contrast 4.37:1 < 4.5:1 (axe color-contrast, serious). "
-    "Give select a background from the palette, e.g. `select { background-color: var(--paper); "
-    "border: 1px solid var(--line); }`"))
 def test_axe_default_page_dark_mode(new_page, live_server, check_axe):
     """Dark mode follows the system setting: its colours must pass contrast too."""
     page = new_page(color_scheme="dark")
