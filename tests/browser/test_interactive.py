@@ -88,6 +88,15 @@ def test_show_all_steps(page, live_server):
     assert len(visible) == len(STEP_IDS)
 
 
+def test_printing_shows_every_step_without_the_controls(page, live_server):
+    page.goto(live_server("/#f.bias"))
+    page.emulate_media(media="print")
+    visible = [s for s in page.locator("article[data-step]").all() if s.is_visible()]
+    assert len(visible) == len(STEP_IDS)
+    expect(page.locator(".stepper")).to_be_hidden()
+    expect(page.locator("form.inputs")).to_be_hidden()
+
+
 def test_editing_a_value_updates_the_dependent_steps_and_the_url_without_a_reload(page, live_server):
     page.goto(live_server("/#f.bias"))
     page.evaluate("window.__not_reloaded = true")
