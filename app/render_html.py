@@ -14,7 +14,7 @@ from types import SimpleNamespace as View  # attribute access: Jinja reads it fa
 
 from markupsafe import Markup, escape
 
-from . import fmt
+from . import diagram, fmt
 from .cell import LSTMInput, LSTMResult
 from .latex import step_latex
 from .parse import FIELDS
@@ -186,6 +186,7 @@ def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
         formula=latex_to_html(step.formula), why=latex_to_html(step.why),
         terms=terms, lines=lines, fold=size > FOLD_ABOVE, latex=step_latex(step),
         saturated=any(step.saturated), notes=[latex_to_html(note) for note in notes],
+        curve=diagram.curve(step),
     )
 
 
@@ -223,7 +224,8 @@ def dimensions_view(inp: LSTMInput) -> dict:
 
 
 def page_view(inp: LSTMInput, res: LSTMResult, notes: dict[str, list[str]]) -> dict:
-    return {"dims": dimensions_view(inp), "groups": groups_view(res.steps, notes)}
+    return {"dims": dimensions_view(inp), "groups": groups_view(res.steps, notes),
+            "diagram": diagram.cell_diagram(inp, res)}
 
 
 # ------------------------------------------------------------------------------ the form
