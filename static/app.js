@@ -35,6 +35,14 @@
     activate(wanted || stepEls()[0]?.dataset.step, false);
   }
 
+  // A row of matrices too wide for the screen scrolls in its own box: reachable by keyboard.
+  // Only shown rows can be measured, so this runs whenever what is shown changes.
+  function markScrollers() {
+    for (const expr of worked.querySelectorAll(".expr")) {
+      if (expr.scrollWidth > expr.clientWidth) expr.tabIndex = 0;
+    }
+  }
+
   function fromHash() {
     const id = decodeURIComponent(location.hash.slice(1));
     return id && byId(id) ? id : null;
@@ -54,6 +62,7 @@
     nav.querySelector(".prev").disabled = index === 0;
     nav.querySelector(".next").disabled = index === steps.length - 1;
     nav.querySelector(".jump").value = id;
+    markScrollers();
     // The diagram and anything else tagged with the steps it belongs to lights up.
     for (const part of document.querySelectorAll("[data-steps]")) {
       part.classList.toggle("lit", part.dataset.steps.split(" ").includes(id));
@@ -90,6 +99,7 @@
     else if (t.matches(".stepper .show-all")) {
       state.showAll = t.checked;
       worked.querySelector(".worked").classList.toggle("stepping", !state.showAll);
+      markScrollers();
     } else if (t.matches(".stepper .colour")) {
       state.colour = t.checked;
       worked.querySelector(".worked").classList.toggle("no-colour", !state.colour);
