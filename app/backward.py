@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .trace import Step, Sym, Trace
+from .trace import Step, Sym, Trace, span_text
 
 
 @dataclass
@@ -199,11 +199,13 @@ def _concat(w: _Walker, step: Step, g: Sym) -> None:
     a, b = step.operands
     size_a = a.shape[-1]
     for operand, (start, stop) in ((a, (0, size_a)), (b, (size_a, size_a + b.shape[-1]))):
-        name, latex, formula = w.label(operand, rf"({g.latex})_{{{start + 1}..{stop}}}")
+        part = span_text(start, stop, 1)
+        index = f"{start + 1}" if stop - start == 1 else f"{start + 1}..{stop}"
+        name, latex, formula = w.label(operand, rf"({g.latex})_{{{index}}}")
         d = w.trace.slice(f"{step.id}.{_slug(operand.name)}", w.title(step, f"the gradient of {operand.latex}"),
                           formula,
-                          f"{operand.latex} is entries {start + 1} to {stop} of {step.result.latex}, so "
-                          f"its gradient is entries {start + 1} to {stop} of {g.latex}.",
+                          f"{operand.latex} is {part} of {step.result.latex}, so its gradient is {part} "
+                          f"of {g.latex}.",
                           g, start, stop, name, latex)
         w.give(step, operand, d)
 
@@ -211,11 +213,11 @@ def _concat(w: _Walker, step: Step, g: Sym) -> None:
 def _slice(w: _Walker, step: Step, g: Sym) -> None:
     # forward: r = a[..., s:e];  the gradient goes back into those entries (columns), 0 elsewhere
     (a,), (start, stop) = step.operands, step.span
-    where = "columns" if a.value.ndim == 2 else "entries"
-    name, latex, formula = w.label(a, rf"{g.latex} \text{{ in {where} {start + 1}..{stop}}}")
+    part = span_text(start, stop, a.value.ndim)
+    name, latex, formula = w.label(a, rf"{g.latex} \text{{ in {part}}}")
     d = w.trace.embed(step.id, w.title(step, f"the gradient of {a.latex}"), formula,
-                      f"{step.result.latex} is {where} {start + 1} to {stop} of {a.latex}: its gradient "
-                      f"goes back into those {where}, and the others get 0 from this use.",
+                      f"{step.result.latex} is {part} of {a.latex}: its gradient goes back there, "
+                      f"and the rest of {a.latex} gets 0 from this use.",
                       g, start, stop, a.shape, name, latex)
     w.give(step, a, d)
 

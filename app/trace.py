@@ -99,6 +99,14 @@ _PREV = re.compile(r"_\{t-1\}")
 _NOW = re.compile(r"_t(?![A-Za-z0-9_])")
 
 
+def span_text(start: int, stop: int, ndim: int) -> str:
+    """Entries (or columns) start..stop-1 as a reader counts them: "entries 1–3", "column 4"."""
+    where = "column" if ndim == 2 else "entry"
+    if stop - start == 1:
+        return f"{where} {start + 1}"
+    return f"{'columns' if ndim == 2 else 'entries'} {start + 1}–{stop}"
+
+
 def at_time(text: str, t: int) -> str:
     """x_t → x_{2}, h_{t-1} → h_{1}: the symbols of time step t of a sequence."""
     return _NOW.sub(f"_{{{t}}}", _PREV.sub(f"_{{{t - 1}}}", text))
