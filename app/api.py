@@ -119,6 +119,8 @@ def _step_json(step) -> dict:
     }
     if step.saturated:
         out["saturated"] = list(step.saturated)
+    if step.span:  # slice, embed: the entries (or columns) start..stop-1, counted from 0
+        out["span"] = list(step.span)
     return out
 
 

@@ -167,6 +167,13 @@ _FUNCTION = {"sigmoid": "σ(", "tanh": "tanh("}
 _PRODUCTS = ("matvec", "matvec_t", "outer")  # steps whose written-out lines fold when large
 
 
+def _lines_help(r: Sym) -> bool:
+    """Entry-by-entry lines of a matrix result (a weight's gradient δz vᵀ, or its sum over time)
+    only up to FOLD_ABOVE entries: past that they are thousands of one-product lines, the matrix
+    already shows every number, and a 20-step 32×32 example's page would be tens of MB of them."""
+    return r.value.ndim == 1 or r.value.size <= FOLD_ABOVE
+
+
 def _part(step: Step) -> str:
     return span_text(*step.span, step.result.value.ndim)
 
@@ -182,7 +189,7 @@ def _terms_and_lines(step: Step, mats: Matrices):
                 ("op", "="), ("mat", M(r))], []
     if step.op in _INFIX:
         a, b = step.operands
-        lines = _matvec_lines(a, b, r) if step.op == "matvec" else _pairwise_lines(step)
+        lines = _matvec_lines(a, b, r) if step.op == "matvec" else _pairwise_lines(step) if _lines_help(r) else []
         return [("mat", M(a)), ("op", _INFIX[step.op]), ("mat", M(b)), ("op", "="), ("mat", M(r))], lines
     if step.op in _FUNCTION:
         cells, lines = _activation_cells(step)
@@ -201,7 +208,8 @@ def _terms_and_lines(step: Step, mats: Matrices):
                 ("mat", M(r))], []
     if step.op == "outer":
         g, v = step.operands
-        return [("mat", M(g)), ("mat", M(v)), ("op", "ᵀ"), ("op", "="), ("mat", M(r))], _outer_lines(g, v, r)
+        return [("mat", M(g)), ("mat", M(v)), ("op", "ᵀ"), ("op", "="), ("mat", M(r))], \
+            _outer_lines(g, v, r) if _lines_help(r) else []
     if step.op == "matvec_t":
         W, g = step.operands
         return [("mat", M(W)), ("op", "ᵀ·"), ("mat", M(g)), ("op", "="), ("mat", M(r))], _matvec_t_lines(W, g, r)
