@@ -483,19 +483,23 @@ def _gru_reset(value, errors: dict[str, str]) -> str | None:
     return None
 
 
-def _T(value, errors: dict[str, str]) -> int | None:
-    """The number of time steps, when given: a whole number from 1 to MAX_T."""
-    if value is None or value == "":
+def _T(value, errors: dict[str, str], json: bool = False) -> int | None:
+    """The number of time steps, when given: a whole number from 1 to MAX_T (in JSON, a
+    number: "3" is a string there, as for every other number)."""
+    if value is None or (value == "" and not json):
         return None
-    if isinstance(value, str):
+    if isinstance(value, str) and not json:
         text = value.strip()
-        if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_T:
+        # len first: int() of thousands of digits is slow, and past 4,300 an error
+        if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= MAX_T:
             return int(text)
         got = f"got {_clip(value)!r}"
     elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_T:
         return value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        got = f"got {_clip(str(value))}"
     else:
-        got = f"got {value}" if isinstance(value, int) and not isinstance(value, bool) else f"not {_json_type(value)}"
+        got = f"not {_json_type(value)}"
     errors["T"] = (f"T must be a whole number from 1 to {MAX_T}: the number of time steps, one row of "
                    f"x each (at most {MAX_T}); {got}.")
     return None
@@ -545,7 +549,7 @@ def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
         concat = _concat(concat_value, errors)
     variant = _variant(body.get("variant"), errors)
     gru_reset = _gru_reset(body.get("gru_reset"), errors)
-    T = _T(body.get("T"), errors)
+    T = _T(body.get("T"), errors, json=True)
     arrays = {}
     for name in ARRAY_FIELDS:
         nullable = name in OPTIONAL_FIELDS or name in NEW_ARRAY_FIELDS
