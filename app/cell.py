@@ -24,6 +24,7 @@ import numpy as np
 from .trace import Sym, Trace
 
 GATES = ("f", "i", "C", "o")  # the suffixes of W_g and b_g, in the order of the equations
+LSTM_PARAMS = tuple(f"{p}_{g}" for g in GATES for p in "Wb")  # W_f, b_f, W_i, …: the form's order
 CONCAT_ORDERS = ("hx", "xh")
 
 
@@ -130,8 +131,6 @@ def _lstm_step(inp: LSTMInput) -> LSTMResult:
     out = lstm_cell(t, x, h_prev, C_prev, params, inp.concat)
     return LSTMResult(steps=t.steps, **{name: sym.value for name, sym in out.items()})
 
-
-LSTM_PARAMS = tuple(f"{p}_{g}" for g in GATES for p in "Wb")  # W_f, b_f, W_i, …
 
 
 def concat_step(t: Trace, x: Sym, h_prev: Sym, concat: str, n: int, m: int) -> Sym:

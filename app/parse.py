@@ -35,7 +35,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .cell import CONCAT_ORDERS, GATES, LSTMInput
+from .cell import CONCAT_ORDERS, GATES, LSTM_PARAMS, LSTMInput
 from .gru import GRU_PARAMS, GRU_RESETS
 from .variants import VARIANTS, Variant
 
@@ -57,8 +57,6 @@ VECTOR_FIELDS = tuple(name for name in ARRAY_FIELDS if name not in MATRIX_FIELDS
 OPTIONAL_FIELDS = ("h_prev", "C_prev")  # default to zeros
 # Sized by n (the matrices by their rows): these say what n is. W_y, b_y and dy are sized by k.
 N_FIELDS = tuple(name for name in ARRAY_FIELDS if name not in ("x", "W_y", "b_y", "dy"))
-# Every variant's weights: a field in here that the chosen variant does not list is unused.
-PARAM_FIELDS = tuple(name for name in N_FIELDS if name not in ("h_prev", "C_prev", "dh", "dC"))
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _GROUP = re.compile(r"\[([^\[\]]*)\]")  # an innermost [...]: a row (or rows split by ;)
@@ -531,8 +529,8 @@ def parse_text_fields(fields: Mapping[str, str]):
 
 def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
     """A decoded JSON body → (LSTMInput, []) or (None, errors). Unknown keys are errors, so a
-    typo like "Wf" is reported instead of silently ignored. null means "not given" for every
-    optional field (h_prev, C_prev, and all of issue 4's); v1's required weights must be arrays."""
+    typo like "Wf" is reported instead of silently ignored. null means "not given", except for
+    x and v1's LSTM weights where the variant needs them (as in v1: "W_f must be a JSON array …")."""
     if not isinstance(body, dict):
         return None, [{"field": "body", "message": f"The request body must be a JSON object with "
                                                     f"the fields x, W_f, b_f, …; got {_json_type(body)}."}]
@@ -550,10 +548,11 @@ def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
     variant = _variant(body.get("variant"), errors)
     gru_reset = _gru_reset(body.get("gru_reset"), errors)
     T = _T(body.get("T"), errors, json=True)
+    # x and v1's LSTM weights stay "must be an array, not null" where the variant needs them
+    needed = {"x"} | set(VARIANTS[variant].params if variant is not None else LSTM_PARAMS) & set(FIELDS)
     arrays = {}
     for name in ARRAY_FIELDS:
-        nullable = name in OPTIONAL_FIELDS or name in NEW_ARRAY_FIELDS
-        if name not in body or (nullable and body[name] is None):
+        if name not in body or (name not in needed and body[name] is None):
             continue
         try:
             rows = _json_rows(body[name], name)

@@ -623,6 +623,8 @@ NEW_API_CASES = [
          "a GRU has no cell state"),
     case("gru-dC", gru(dC=[1, 1, 1]), 400, "dC", "dC is not used by the gru variant"),
     case("gru-W_r-null-is-missing", gru(W_r=None), 400, "W_r", "W_r is required"),
+    case("no_forget-W_i-null", body(variant="no_forget", W_f=None, b_f=None, W_i=None), 400, "W_i",
+         "W_i must be a JSON array of numbers, not null"),
     case("lstm-W_r", body(W_r=SEED_W_f), 400, "W_r", "W_r is not used by the lstm variant",
          "are the GRU's", 'choose variant "gru"'),
     case("no_forget-W_f", body(variant="no_forget"), 400, ("W_f", "b_f"), "W_f is not used by the no_forget "
@@ -656,7 +658,8 @@ NEW_API_CASES = [
 
 NEW_BASES = (body(x=SEQ_X), peephole(), gru(), gru(gru_reset="before", x=SEQ_X), output(),
              body(variant="no_forget", W_f=DROP, b_f=DROP), body(variant="coupled", W_i=DROP, b_i=DROP),
-             body(variant=None, gru_reset=None, T=None, W_y=None, dh=None))
+             body(variant=None, gru_reset=None, T=None, W_y=None, dh=None),
+             gru(W_f=None, C_prev=None, dC=None, p_f=None))  # null: not given
 
 
 @pytest.mark.parametrize("request_, status, fields, phrases", NEW_API_CASES)
