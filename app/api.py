@@ -2,6 +2,16 @@
 
 POST a JSON object, or GET with a permalink's query: the same example gives the same answer,
 every number at full float64 precision.
+
+The answer, v1's fields first and unchanged, then issue 4's additions:
+- the variant's outputs at the last time step (LSTM: f, i, C_tilde, o, C, h, z_f, z_i, z_C,
+  z_o; no_forget has no f, z_f; coupled no z_i; GRU: r, z, h_tilde, h, z_r, z_z, z_h), and
+  y, z_y with an output layer; n, m, concat, v, permalink, steps (the forward trace);
+- variant, T, gru_reset (GRU only), k (with an output layer);
+- timesteps: one object per time step t = 1…T with t, that step's outputs, v, y, z_y, and dh, dC
+  (∂L/∂h_t, ∂L/∂C_t: the gradient that reaches that step's state);
+- loss (L's value) and loss_formula (LaTeX); grads: ∂L/∂ each input field, by its name, shaped
+  like it (x as T rows for a sequence); grad_steps: the backward trace, like steps.
 """
 from __future__ import annotations
 
@@ -13,10 +23,11 @@ from . import example, latex
 from .cache import remembered
 from .parse import ALL_FIELDS
 from .permalink import LINK_LIMIT
+from .variants import VARIANTS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-OUTPUTS = ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_i", "z_C", "z_o")
+OUTPUTS = ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_i", "z_C", "z_o")  # v1's, the LSTM's
 
 
 class _DuplicateKey(ValueError):
@@ -73,15 +84,29 @@ def _respond(ex: example.Example):
     if not ex.ok:
         return _errors(ex.errors)
     res, inp = ex.result, ex.inp
-    out = {name: getattr(res, name).tolist() for name in OUTPUTS}
+    variant = VARIANTS[inp.variant]
+    last = res.last
+    out = {name: last[name].tolist() for name in variant.outputs}
+    if inp.W_y is not None:
+        out.update(y=last["y"].tolist(), z_y=last["z_y"].tolist())
     out.update(
-        n=inp.n, m=inp.m, concat=inp.concat, v=res.v.tolist(),
+        n=inp.n, m=inp.m, concat=inp.concat, v=last["v"].tolist(),
         permalink=f"{url_for('page.index')}?{ex.query}" if ex.query else None,
         steps=[_step_json(step) for step in res.steps],
     )
     if ex.query is None:
         out["permalink_note"] = (f"This example is too large for a link (more than {LINK_LIMIT:,} "
                                  f"characters even compressed); short links for large examples come later.")
+    out.update(variant=inp.variant, T=inp.T)
+    if inp.variant == "gru":
+        out["gru_reset"] = inp.gru_reset
+    if inp.W_y is not None:
+        out["k"] = inp.W_y.shape[0]
+    out["timesteps"] = [{key: value if isinstance(value, int) else value.tolist() for key, value in entry.items()}
+                        for entry in res.timesteps]
+    out.update(loss=res.loss, loss_formula=res.loss_formula,
+               grads={name: g.tolist() for name, g in res.grads.items()},
+               grad_steps=[_step_json(step) for step in res.grad_steps])
     return jsonify(out)
 
 
@@ -94,6 +119,8 @@ def _step_json(step) -> dict:
     }
     if step.saturated:
         out["saturated"] = list(step.saturated)
+    if step.span:  # slice, embed: the entries (or columns) start..stop-1, counted from 0
+        out["span"] = list(step.span)
     return out
 
 

@@ -24,33 +24,64 @@ import numpy as np
 from .trace import Sym, Trace
 
 GATES = ("f", "i", "C", "o")  # the suffixes of W_g and b_g, in the order of the equations
+LSTM_PARAMS = tuple(f"{p}_{g}" for g in GATES for p in "Wb")  # W_f, b_f, W_i, …: the form's order
 CONCAT_ORDERS = ("hx", "xh")
 
 
 @dataclass(frozen=True)
 class LSTMInput:
-    """A validated example: float64 arrays of consistent shapes (see `parse.py`)."""
+    """A validated example: float64 arrays of consistent shapes (see `parse.py`).
 
-    x: np.ndarray  # (m,)
+    The v1 fields describe one LSTM step. The later ones are optional and default to "not
+    given": `variant` picks the cell (`variants.VARIANTS`), and a variant leaves the weights it
+    does not use as None (the GRU has no C_prev, W_f, …; it has W_r, W_z, W_h). `x` is (m,) for
+    one step, or (T, m) for a sequence of T >= 2 steps, one row per time step."""
+
+    x: np.ndarray  # (m,) or (T, m)
     h_prev: np.ndarray  # (n,)
-    C_prev: np.ndarray  # (n,)
-    W_f: np.ndarray  # (n, n+m)
-    W_i: np.ndarray
-    W_C: np.ndarray
-    W_o: np.ndarray
-    b_f: np.ndarray  # (n,)
-    b_i: np.ndarray
-    b_C: np.ndarray
-    b_o: np.ndarray
+    C_prev: np.ndarray | None = None  # (n,); None only for the GRU, which has no cell state
+    W_f: np.ndarray | None = None  # (n, n+m)
+    W_i: np.ndarray | None = None
+    W_C: np.ndarray | None = None
+    W_o: np.ndarray | None = None
+    b_f: np.ndarray | None = None  # (n,)
+    b_i: np.ndarray | None = None
+    b_C: np.ndarray | None = None
+    b_o: np.ndarray | None = None
     concat: str = "hx"
+    variant: str = "lstm"
+    gru_reset: str = "after"  # GRU only: where r applies (see gru.py)
+    p_f: np.ndarray | None = None  # (n,) peephole weights (variant "peephole")
+    p_i: np.ndarray | None = None
+    p_o: np.ndarray | None = None
+    W_r: np.ndarray | None = None  # (n, n+m) GRU reset gate
+    b_r: np.ndarray | None = None
+    W_z: np.ndarray | None = None  # GRU update gate
+    b_z: np.ndarray | None = None
+    W_h: np.ndarray | None = None  # GRU candidate
+    b_h: np.ndarray | None = None
+    W_y: np.ndarray | None = None  # (k, n) output layer y_t = σ(W_y·h_t + b_y)
+    b_y: np.ndarray | None = None  # (k,)
+    dh: np.ndarray | None = None  # (n,) dL/dh_T; None means ones
+    dC: np.ndarray | None = None  # (n,) dL/dC_T; None means zeros
+    dy: np.ndarray | None = None  # (k,) dL/dy_T; None means the loss does not use y
 
     @property
     def m(self) -> int:
-        return self.x.shape[0]
+        return self.x.shape[-1]
 
     @property
     def n(self) -> int:
         return self.h_prev.shape[0]
+
+    @property
+    def T(self) -> int:
+        """The number of time steps: 1 for a single vector x."""
+        return 1 if self.x.ndim == 1 else self.x.shape[0]
+
+    @property
+    def is_sequence(self) -> bool:
+        return self.x.ndim == 2
 
 
 @dataclass(frozen=True)
@@ -96,57 +127,103 @@ def _lstm_step(inp: LSTMInput) -> LSTMResult:
     x = Sym("x", "x_t", inp.x)
     h_prev = Sym("h_prev", "h_{t-1}", inp.h_prev)
     C_prev = Sym("C_prev", "C_{t-1}", inp.C_prev)
+    params = {name: Sym(name, name, getattr(inp, name)) for name in LSTM_PARAMS}
+    out = lstm_cell(t, x, h_prev, C_prev, params, inp.concat)
+    return LSTMResult(steps=t.steps, **{name: sym.value for name, sym in out.items()})
 
+
+
+def concat_step(t: Trace, x: Sym, h_prev: Sym, concat: str, n: int, m: int) -> Sym:
+    """v = [h_{t-1}, x_t] (or [x_t, h_{t-1}]): the vector every gate reads."""
     # v = [h_{t-1}, x_t]  (n+m,)  — or [x_t, h_{t-1}] with concat="xh"
-    first, second = (h_prev, x) if inp.concat == "hx" else (x, h_prev)
+    first, second = (h_prev, x) if concat == "hx" else (x, h_prev)
     v_latex = f"[{first.latex}, {second.latex}]"
-    v = t.concat("v.concat", f"Input: stack {first.latex} and {second.latex} into v", f"v = {v_latex}",
-                 f"Every gate reads the same vector v of n+m = {inp.n}+{inp.m} = {inp.n + inp.m} "
-                 f"numbers, so every W has n+m columns.",
-                 first, second, "v", "v")
+    return t.concat("v.concat", f"Input: stack {first.latex} and {second.latex} into v", f"v = {v_latex}",
+                    f"Every gate reads the same vector v of n+m = {n}+{m} = {n + m} "
+                    f"numbers, so every W has n+m columns.",
+                    first, second, "v", "v")
 
-    out = {}
-    for g in GATES:
-        name, sym, act, gate_title, purpose = _GATE_TEXT[g]
-        W = Sym(f"W_{g}", f"W_{g}", getattr(inp, f"W_{g}"))
-        b = Sym(f"b_{g}", f"b_{g}", getattr(inp, f"b_{g}"))
-        # W_g · v  (n, n+m) @ (n+m,) -> (n,)
-        Wv = t.matvec(f"{name}.matmul", f"{gate_title}: multiply W_{g} by v", rf"W_{g} \cdot v",
-                      f"Row k of W_{g} times v gives entry k: one row per cell state.",
-                      W, v, f"W_{g}v", rf"W_{g} \cdot v")
-        # z_g = W_g · v + b_g
-        z = t.add(f"{name}.bias", f"{gate_title}: add the bias b_{g}", rf"z_{g} = W_{g} \cdot v + b_{g}",
-                  "The bias is added entry by entry; z is called the pre-activation.",
-                  Wv, b, f"z_{g}", f"z_{g}")
-        if act == "sigmoid":
-            a = t.sigmoid(f"{name}.sigmoid", f"{gate_title}: apply σ", rf"{sym} = \sigma(z_{g})",
-                          f"σ(z) = 1/(1+e^(-z)) squashes each entry into (0, 1): {purpose}. "
-                          "It is deterministic: the same numbers always give the same gate.",
-                          z, name, sym)
-        else:
-            a = t.tanh(f"{name}.tanh", f"{gate_title}: apply tanh", rf"{sym} = \tanh(z_{g})",
-                       f"tanh squashes each entry into (-1, 1): {purpose}.", z, name, sym)
-        out[f"z_{g}"], out[name] = z.value, a
-    f, i, C_tilde, o = out["f"], out["i"], out["C_tilde"], out["o"]
 
+def gate_steps(t: Trace, g: str, v: Sym, params: dict[str, Sym], peephole: Sym | None = None,
+               text: tuple | None = None, unit: str = "cell state") -> tuple[Sym, Sym]:
+    """z_g = W_g · v (+ p_g ∘ C) + b_g, then σ or tanh: one gate's steps. Returns (z_g, gate).
+    `text` is the gate's entry of a table like _GATE_TEXT (the GRU has its own)."""
+    name, sym, act, gate_title, purpose = text or _GATE_TEXT[g]
+    W, b = params[f"W_{g}"], params[f"b_{g}"]
+    # W_g · v  (n, n+m) @ (n+m,) -> (n,)
+    Wv = t.matvec(f"{name}.matmul", f"{gate_title}: multiply W_{g} by v", rf"W_{g} \cdot v",
+                  f"Row k of W_{g} times v gives entry k: one row per {unit}.",
+                  W, v, f"W_{g}v", rf"W_{g} \cdot v")
+    z_formula = rf"z_{g} = W_{g} \cdot v + b_{g}"
+    if peephole is not None:
+        # Gers & Schmidhuber's peephole: the gate also looks at the cell state, one weight per
+        # entry (a diagonal matrix, so p_g ∘ C rather than a full P_g · C).
+        p = params[f"p_{g}"]
+        pC = t.hadamard(f"{name}.peephole", f"{gate_title}: look at the cell state through p_{g}",
+                        rf"p_{g} \circ {peephole.latex}",
+                        f"A peephole lets the gate see the cell state itself: one weight per entry, "
+                        f"multiplied entry by entry.",
+                        p, peephole, f"p_{g}*{peephole.name}", rf"p_{g} \circ {peephole.latex}")
+        Wv = t.add(f"{name}.peepsum", f"{gate_title}: add the peephole term",
+                   rf"W_{g} \cdot v + p_{g} \circ {peephole.latex}",
+                   "The peephole term is added to the weighted input entry by entry.",
+                   Wv, pC, f"W_{g}v+p_{g}*{peephole.name}", rf"W_{g} \cdot v + p_{g} \circ {peephole.latex}")
+        z_formula = rf"z_{g} = W_{g} \cdot v + p_{g} \circ {peephole.latex} + b_{g}"
+    # z_g = W_g · v + b_g
+    z = t.add(f"{name}.bias", f"{gate_title}: add the bias b_{g}", z_formula,
+              "The bias is added entry by entry; z is called the pre-activation.",
+              Wv, b, f"z_{g}", f"z_{g}")
+    if act == "sigmoid":
+        a = t.sigmoid(f"{name}.sigmoid", f"{gate_title}: apply σ", rf"{sym} = \sigma(z_{g})",
+                      f"σ(z) = 1/(1+e^(-z)) squashes each entry into (0, 1): {purpose}. "
+                      "It is deterministic: the same numbers always give the same gate.",
+                      z, name, sym)
+    else:
+        a = t.tanh(f"{name}.tanh", f"{gate_title}: apply tanh", rf"{sym} = \tanh(z_{g})",
+                   f"tanh squashes each entry into (-1, 1): {purpose}.", z, name, sym)
+    return z, a
+
+
+def cell_update(t: Trace, f: Sym | None, C_prev: Sym, i: Sym, C_tilde: Sym) -> Sym:
+    """C_t = f_t ∘ C_{t-1} + i_t ∘ C̃_t, or C_t = C_{t-1} + i_t ∘ C̃_t without a forget gate."""
     # C_t = f_t ∘ C_{t-1} + i_t ∘ C̃_t   (∘ is the entry-by-entry (Hadamard) product)
-    kept = t.hadamard("C.forget", "Cell state: forget", r"f_t \circ C_{t-1}",
-                      "The forget gate scales the old cell state entry by entry.",
-                      f, C_prev, "f*C_prev", r"f_t \circ C_{t-1}")
+    if f is not None:
+        kept = t.hadamard("C.forget", "Cell state: forget", r"f_t \circ C_{t-1}",
+                          "The forget gate scales the old cell state entry by entry.",
+                          f, C_prev, "f*C_prev", r"f_t \circ C_{t-1}")
+    else:
+        kept = C_prev  # no forget gate: the old cell state is kept whole (weight 1)
     written = t.hadamard("C.input", "Cell state: write", r"i_t \circ \tilde{C}_t",
                          "The input gate scales the candidate entry by entry.",
                          i, C_tilde, "i*C_tilde", r"i_t \circ \tilde{C}_t")
-    C = t.add("C.update", "Cell state: the new C_t", r"C_t = f_t \circ C_{t-1} + i_t \circ \tilde{C}_t",
-              "What is kept plus what is written. The cell state has n entries, like h_t.",
-              kept, written, "C", "C_t")
+    if f is not None:
+        return t.add("C.update", "Cell state: the new C_t", r"C_t = f_t \circ C_{t-1} + i_t \circ \tilde{C}_t",
+                     "What is kept plus what is written. The cell state has n entries, like h_t.",
+                     kept, written, "C", "C_t")
+    return t.add("C.update", "Cell state: the new C_t", r"C_t = C_{t-1} + i_t \circ \tilde{C}_t",
+                 "No forget gate (the original LSTM of 1997): the old cell state is carried over "
+                 "whole and the new write is added, so ∂C_t/∂C_{t-1} = 1 (the constant error carousel).",
+                 kept, written, "C", "C_t")
 
-    # h_t = o_t ∘ tanh(C_t)
+
+def hidden_update(t: Trace, o: Sym, C: Sym) -> Sym:
+    """h_t = o_t ∘ tanh(C_t)."""
     tanh_C = t.tanh("h.tanh", "Hidden state: squash the cell state", r"\tanh(C_t)",
                     "tanh brings each entry of C_t into (-1, 1).", C, "tanh(C)", r"\tanh(C_t)")
-    h = t.hadamard("h.update", "Hidden state: the new h_t", r"h_t = o_t \circ \tanh(C_t)",
-                   "The output gate decides how much of each entry leaves the cell as h_t.",
-                   o, tanh_C, "h", "h_t")
+    return t.hadamard("h.update", "Hidden state: the new h_t", r"h_t = o_t \circ \tanh(C_t)",
+                      "The output gate decides how much of each entry leaves the cell as h_t.",
+                      o, tanh_C, "h", "h_t")
 
-    return LSTMResult(v=v.value, z_f=out["z_f"], z_i=out["z_i"], z_C=out["z_C"], z_o=out["z_o"],
-                      f=f.value, i=i.value, C_tilde=C_tilde.value, o=o.value, C=C.value, h=h.value,
-                      steps=t.steps)
+
+def lstm_cell(t: Trace, x: Sym, h_prev: Sym, C_prev: Sym, params: dict[str, Sym], concat: str) -> dict[str, Sym]:
+    """The equations of the module docstring, recorded into `t`. Returns the step's named
+    results (v, z_f, f, z_i, i, z_C, C_tilde, z_o, o, C, h)."""
+    n, m = h_prev.shape[0], x.shape[0]
+    v = concat_step(t, x, h_prev, concat, n, m)
+    out = {"v": v}
+    for g in GATES:
+        z, a = gate_steps(t, g, v, params)
+        out[f"z_{g}"], out[_GATE_TEXT[g][0]] = z, a
+    out["C"] = cell_update(t, out["f"], C_prev, out["i"], out["C_tilde"])
+    out["h"] = hidden_update(t, out["o"], out["C"])
+    return out

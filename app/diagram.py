@@ -1,6 +1,6 @@
 """The pictures, as data: the cell diagram (Colah's layout) and the σ / tanh curves.
 
-Pure functions of the example (`LSTMInput`, `LSTMResult`) or of one activation `Step`. They
+Pure functions of the example (`LSTMInput` and its `sequence.Unrolled`) or of one activation `Step`. They
 return plain frozen dataclasses: SVG coordinates already written as text, label strings, and
 for every part of the diagram the ids of the steps it belongs to (`data-steps`, which the
 page's script lights up). The markup is in `templates/_diagram.html` and `templates/_curve.html`,
@@ -32,7 +32,7 @@ from functools import cache
 import numpy as np
 
 from . import fmt
-from .cell import LSTMInput, LSTMResult
+from .cell import LSTMInput
 from .trace import Step, sigmoid_gap, stable_sigmoid, tanh_gap
 
 SHOWN_ENTRIES = 4  # a label shows a vector in full up to this size, else its first 3 and "… n"
@@ -261,14 +261,16 @@ def _name(key: str, x: float, y: float, steps: str, title: str, cls: str = "") -
     return Label(_n(x), _n(y), _parts(*_SYMBOLS[key]), steps, title, cls)
 
 
-def cell_diagram(inp: LSTMInput, res: LSTMResult) -> Diagram:
-    """Colah's picture of the cell, with this example's values on its wires."""
+def cell_diagram(inp: LSTMInput, res) -> Diagram:
+    """Colah's picture of the cell, with this example's values on its wires. `res` is one
+    step of the standard LSTM (a `sequence.Unrolled` with one time step)."""
     by_id = {s.id: s for s in res.steps}
+    last = res.last
     values = {
-        "C_prev": inp.C_prev, "h_prev": inp.h_prev, "x": inp.x, "v": res.v,
-        "f": res.f, "i": res.i, "C_tilde": res.C_tilde, "o": res.o,
+        "C_prev": inp.C_prev, "h_prev": inp.h_prev, "x": inp.x, "v": last["v"],
+        "f": last["f"], "i": last["i"], "C_tilde": last["C_tilde"], "o": last["o"],
         "kept": by_id["C.forget"].result.value, "written": by_id["C.input"].result.value,
-        "C": res.C, "tanh_C": by_id["h.tanh"].result.value, "h": res.h,
+        "C": last["C"], "tanh_C": by_id["h.tanh"].result.value, "h": last["h"],
     }
     w = {key: text_width(_parts(*_SYMBOLS[key], (" = " + short_vector(v), "val"))) for key, v in values.items()}
     Y = _Y
@@ -334,10 +336,10 @@ def cell_diagram(inp: LSTMInput, res: LSTMResult) -> Diagram:
                    name=name.split()[0], nx=_n(x + 6), ny=_n(bottom + 16))
 
     boxes = [
-        layer(xf, "σ", "f", "sigmoid", "f", "forget gate", res.z_f),
-        layer(xi, "σ", "i", "sigmoid", "i", "input gate", res.z_i),
-        layer(xc, "tanh", "C_tilde", "tanh", "C", "candidate", res.z_C),
-        layer(xo, "σ", "o", "sigmoid", "o", "output gate", res.z_o),
+        layer(xf, "σ", "f", "sigmoid", "f", "forget gate", last["z_f"]),
+        layer(xi, "σ", "i", "sigmoid", "i", "input gate", last["z_i"]),
+        layer(xc, "tanh", "C_tilde", "tanh", "C", "candidate", last["z_C"]),
+        layer(xo, "σ", "o", "sigmoid", "o", "output gate", last["z_o"]),
         Box(_n(x_out - 23), _n(Y["pill"] - 11), "46", "22", _n(x_out), _n(Y["pill"]), "tanh", "h.tanh",
             f"tanh, entry by entry: tanh(Cₜ) = {full_vector(values['tanh_C'])}", "pill", "11"),
     ]
@@ -351,8 +353,8 @@ def cell_diagram(inp: LSTMInput, res: LSTMResult) -> Diagram:
     nodes = [
         node(xf, cs, "times", "C.forget", f"forget: f∘Cₜ₋₁ = {full_vector(values['kept'])}"),
         node(xc, Y["mid"], "times", "C.input", f"write: i∘C̃ = {full_vector(values['written'])}"),
-        node(xc, cs, "plus", "C.update", f"Cₜ = f∘Cₜ₋₁ + i∘C̃ = {full_vector(res.C)}"),
-        node(x_out, boxc, "times", "h.update", f"hₜ = o∘tanh(Cₜ) = {full_vector(res.h)}"),
+        node(xc, cs, "plus", "C.update", f"Cₜ = f∘Cₜ₋₁ + i∘C̃ = {full_vector(last['C'])}"),
+        node(x_out, boxc, "times", "h.update", f"hₜ = o∘tanh(Cₜ) = {full_vector(last['h'])}"),
     ]
     dots = [Dot(_n(x_join), _n(bus), "v.concat"),
             *(Dot(_n(x), _n(bus), f"v.concat {ALL_MATMULS}") for x in (xf, xi, xc)),
@@ -362,9 +364,9 @@ def cell_diagram(inp: LSTMInput, res: LSTMResult) -> Diagram:
         _label("C_prev", values["C_prev"], _EDGE, cs - 8, "C.forget", "out"),
         _label("h_prev", values["h_prev"], _EDGE, bus - 8, "v.concat", "out"),
         _label("x", values["x"], x_join + _PAD, Y["x_label"], "v.concat", "out"),
-        Label(_n(x_join + _PAD), _n(Y["v_label"]), _parts(("v", "nm"), (" = " + short_vector(res.v), "val")),
+        Label(_n(x_join + _PAD), _n(Y["v_label"]), _parts(("v", "nm"), (" = " + short_vector(last["v"]), "val")),
               f"v.concat {ALL_MATMULS}",
-              f"v = {'[hₜ₋₁, xₜ]' if inp.concat == 'hx' else '[xₜ, hₜ₋₁]'} = {full_vector(res.v)}"),
+              f"v = {'[hₜ₋₁, xₜ]' if inp.concat == 'hx' else '[xₜ, hₜ₋₁]'} = {full_vector(last['v'])}"),
         _label("kept", values["kept"], xf + _R + 6, cs - 8, "C.forget C.update"),
         _label("f", values["f"], xf + _PAD, Y["upper"], "f.sigmoid C.forget"),
         _label("i", values["i"], xi + _PAD, Y["lower"], "i.sigmoid C.input"),
@@ -374,8 +376,8 @@ def cell_diagram(inp: LSTMInput, res: LSTMResult) -> Diagram:
         _label("tanh_C", values["tanh_C"], x_out - _PAD, Y["tanh_label"], "h.tanh h.update", "end"),
         _label("o", values["o"], xo + _BW / 2 + 6, Y["o_label"], "o.sigmoid h.update"),
         _label("h", values["h"], x_h - _PAD, Y["h_label"], "h.update", "end out"),
-        _name("C", cell_r + 8, cs - 8, "C.update", f"Cₜ = {full_vector(res.C)}", "out"),
-        _name("h", cell_r + 8, bus - 8, "h.update", f"hₜ = {full_vector(res.h)}", "out"),
+        _name("C", cell_r + 8, cs - 8, "C.update", f"Cₜ = {full_vector(last['C'])}", "out"),
+        _name("h", cell_r + 8, bus - 8, "h.update", f"hₜ = {full_vector(last['h'])}", "out"),
     ]
 
     s = {k: short_vector(v) for k, v in values.items()}

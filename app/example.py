@@ -8,14 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import parse, permalink
-from .cell import LSTMInput, LSTMResult, lstm_step
+from .cell import LSTMInput
+from .sequence import Unrolled, unroll
 
 
 @dataclass
 class Example:
     typed: dict[str, str] | None = None  # the user's own text, when it is to be shown as typed
     inp: LSTMInput | None = None
-    result: LSTMResult | None = None
+    result: Unrolled | None = None  # every time step, the loss and its gradients
     errors: list[dict] = field(default_factory=list)
     query: str | None = None  # the permalink's query; None if too large for a link
 
@@ -35,7 +36,7 @@ class Example:
 def from_input(inp: LSTMInput, fields: dict[str, str] | None = None) -> Example:
     ex = Example(typed=fields, inp=inp)
     try:
-        ex.result = lstm_step(inp)
+        ex.result = unroll(inp)
     except FloatingPointError as e:  # unreachable within the caps; never a 500 if it happens
         ex.errors = [{"field": "body", "message": f"The arithmetic failed in float64 ({e}); "
                                                   f"try smaller numbers."}]

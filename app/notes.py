@@ -7,41 +7,60 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cell import LSTMInput, LSTMResult
+from .cell import LSTMInput
 from .fmt import show
+from .trace import Step
 
 
 def _equals(a: np.ndarray, values) -> bool:
     return a.shape == (len(values),) and bool(np.all(a == np.array(values, dtype=np.float64)))
 
 
-def notes_for(inp: LSTMInput, res: LSTMResult) -> dict[str, list[str]]:
+def notes_for(inp: LSTMInput, res) -> dict[str, list[str]]:
+    """`res` is anything with the forward `steps` (`sequence.Unrolled`, `cell.LSTMResult`).
+    The rules look at each step's numbers, so they hold for every variant and time step."""
     notes: dict[str, list[str]] = {}
 
     def add(step_id: str, text: str) -> None:
-        notes.setdefault(step_id, []).append(text)
+        if text not in notes.setdefault(step_id, []):
+            notes[step_id].append(text)
 
     n, m = inp.n, inp.m
-    if n == m:
-        add("f.matmul", f"W_f has n+m = {n + m} columns, not {n}: with n = m = {n} it is easy to "
-                        f"think W_f is {n}×{n} (the seed's question did), but it multiplies the "
-                        f"concatenated vector of {n + m} numbers.")
-    for g, name in (("f", "f"), ("i", "i"), ("C", "C_tilde"), ("o", "o")):
-        Wv = getattr(inp, f"W_{g}") @ res.v
-        if _equals(Wv, [91, 175, 133]):
-            add(f"{name}.matmul", "The seed's question prints this product as a row, "
-                                  "[91 175 133]; W·v is a column vector with one entry per cell state.")
-            if inp.concat == "xh":
-                add("v.concat", "The seed's question writes W_f·[h_{t-1}, x_t] but multiplies by "
-                                "[1, 2, 3, 4, 5, 6] = [x_t, h_{t-1}]. This example follows the "
-                                "numbers (concat = xh). The order matters: swapping it permutes "
-                                "the columns of every W.")
-        z = getattr(res, f"z_{g}")
-        if _equals(z, [22, 43, 64]):
-            add(f"{name}.bias", "The seed's answer prints [22, 42, 62] here: an arithmetic slip. "
-                                "The rows of W_i·v are 21, 42 and 63, so adding b_i = 1 gives "
-                                "2·21 + 1 = 43 and 3·21 + 1 = 64.")
-        if g != "C" and np.any(z == 22):
-            add(f"{name}.sigmoid", f"σ(22) = {show(1 / (1 + np.exp(-22.0)))}: not 'about 0.999' as "
-                                   "the seed's answer says, but within 3×10⁻¹⁰ of 1.")
+    concat_id = None  # the concatenation step of the current time step
+    first_matmul = True
+    for step in res.steps:
+        if step.op == "concat" and step.result.name == "v":
+            concat_id = step.id
+        elif step.op == "matvec" and _reads_v(step):
+            W = step.operands[0].name
+            if first_matmul and n == m:
+                add(step.id, f"{W} has n+m = {n + m} columns, not {n}: with n = m = {n} it is easy to "
+                             f"think {W} is {n}×{n} (the seed's question did), but it multiplies the "
+                             f"concatenated vector of {n + m} numbers.")
+            first_matmul = False
+            if _equals(step.result.value, [91, 175, 133]):
+                add(step.id, "The seed's question prints this product as a row, "
+                             "[91 175 133]; W·v is a column vector with one entry per cell state.")
+                if inp.concat == "xh" and concat_id is not None:
+                    add(concat_id, "The seed's question writes W_f·[h_{t-1}, x_t] but multiplies by "
+                                   "[1, 2, 3, 4, 5, 6] = [x_t, h_{t-1}]. This example follows the "
+                                   "numbers (concat = xh). The order matters: swapping it permutes "
+                                   "the columns of every W.")
+        elif step.op == "add" and step.result.name.startswith("z_") and _equals(step.result.value, [22, 43, 64]):
+            add(step.id, "The seed's answer prints [22, 42, 62] here: an arithmetic slip. "
+                         "The rows of W_i·v are 21, 42 and 63, so adding b_i = 1 gives "
+                         "2·21 + 1 = 43 and 3·21 + 1 = 64.")
+        elif step.op == "sigmoid" and np.any(step.operands[0].value == 22):
+            add(step.id, f"σ(22) = {show(1 / (1 + np.exp(-22.0)))}: not 'about 0.999' as "
+                         "the seed's answer says, but within 3×10⁻¹⁰ of 1.")
+    if inp.variant == "gru":
+        update = next(s.id for s in res.steps if s.id.endswith("h.update"))
+        add(update, "Colah's post writes h_t = (1 − z_t) ∘ h_{t-1} + z_t ∘ h̃_t: the roles of z and "
+                    "1 − z are swapped there. This follows Cho et al. (2014) and PyTorch: z_t is how "
+                    "much of the old state to keep.")
     return notes
+
+
+def _reads_v(step: Step) -> bool:
+    """A gate's W · v (not the output layer's W_y · h_t, nor a GRU block's product)."""
+    return step.operands[1].name == "v"

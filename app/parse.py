@@ -11,6 +11,20 @@ Only ASCII decimal numbers are accepted: no NaN, inf, `1_000`, Unicode digits, b
 nulls. Values are capped at |x| <= MAX_ABS and sizes at MAX_DIM; the caps are stated in the
 message when hit. The validation is a flat ladder of checks (Flask tutorial style): each field
 gets at most one message, the first problem found.
+
+Beyond v1 (issue 4), all optional:
+- `variant`: "lstm" (default), "no_forget", "peephole", "coupled" or "gru" (`variants.py`). Each
+  variant requires its own weights (`Variant.params`); a weight it does not use is an error that
+  says so ("W_f is not used by the no_forget variant: …"), as are C_prev and dC for the GRU,
+  and `gru_reset` ("after", the default, or "before") for any variant but the GRU. Nothing is
+  silently ignored. "Not given" is an empty text field, or a missing key (or null) in JSON.
+- Sequences: x may hold T <= 20 time steps, one row each. The rule, the same for text and JSON:
+  one row is one vector (as in v1); several rows of one number each are one vector written as a
+  column (as in v1); several rows of more than one number are a sequence, one x_t per row. A
+  sequence of single numbers (m = 1) needs the field `T` (the number of time steps): with T
+  given, x must have T rows (or be one row of T numbers, each a time step's only input).
+- The output layer `W_y` (k×n, k <= 32) and `b_y` (k): both or neither.
+- The loss's gradients `dh`, `dC` (n numbers) and `dy` (k numbers, only with W_y).
 """
 from __future__ import annotations
 
@@ -21,17 +35,28 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .cell import CONCAT_ORDERS, GATES, LSTMInput
+from .cell import CONCAT_ORDERS, GATES, LSTM_PARAMS, LSTMInput
+from .gru import GRU_PARAMS, GRU_RESETS
+from .variants import VARIANTS, Variant
 
 MAX_DIM = 32  # m, n <= 32: a 32×64 matrix is already more than a page can show usefully
 MAX_ABS = 1e6  # |value| <= 1e6 keeps every W·v + b far from float64 overflow
 
-VECTOR_FIELDS = ("x", "h_prev", "C_prev", *(f"b_{g}" for g in GATES))
-MATRIX_FIELDS = tuple(f"W_{g}" for g in GATES)
-# The order of the form, the permalink and the error list.
+MAX_T = 20  # time steps: every step of every one is on the page
+MAX_K = 32  # outputs of the output layer, like n and m
+
+# v1's fields: one LSTM step. The order of the form, the permalink and the error list.
 FIELDS = ("x", "h_prev", "C_prev", *(name for g in GATES for name in (f"W_{g}", f"b_{g}")))
+# Issue 4's: peepholes, the GRU's weights, the output layer and the loss's gradients.
+NEW_ARRAY_FIELDS = ("p_f", "p_i", "p_o", *GRU_PARAMS, "W_y", "b_y", "dh", "dC", "dy")
+ARRAY_FIELDS = (*FIELDS, *NEW_ARRAY_FIELDS)
+SETTINGS = ("concat", "variant", "gru_reset", "T")
+ALL_FIELDS = (*FIELDS, *SETTINGS, *NEW_ARRAY_FIELDS)
+MATRIX_FIELDS = tuple(name for name in ARRAY_FIELDS if name.startswith("W_"))
+VECTOR_FIELDS = tuple(name for name in ARRAY_FIELDS if name not in MATRIX_FIELDS)
 OPTIONAL_FIELDS = ("h_prev", "C_prev")  # default to zeros
-ALL_FIELDS = (*FIELDS, "concat")
+# Sized by n (the matrices by their rows): these say what n is. W_y, b_y and dy are sized by k.
+N_FIELDS = tuple(name for name in ARRAY_FIELDS if name not in ("x", "W_y", "b_y", "dy"))
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _GROUP = re.compile(r"\[([^\[\]]*)\]")  # an innermost [...]: a row (or rows split by ;)
@@ -211,23 +236,116 @@ def _widths(widths: list[int]) -> str:
     return str(widths[0]) if len(set(widths)) == 1 else "different lengths"
 
 
+def _x_array(rows: list[list], number, T: int | None) -> np.ndarray:
+    """x as (m,) for one vector, or (T, m) for a sequence (T >= 2): the rule in the module
+    docstring. Checks the caps before converting, so a huge paste costs little."""
+    widths = [len(row) for row in rows]
+    if T is None:
+        sequence = len(rows) > 1 and max(widths) > 1  # several rows, not a column: time steps
+    elif T == 1:
+        sequence = False
+        if len(rows) > 1 and max(widths) > 1:
+            raise FieldError(f"x must be one vector when T = 1 (one row or one column of m numbers); "
+                             f"it has {len(rows)} rows of {_widths(widths)}.")
+    else:
+        sequence = True
+        if len(rows) == 1 and widths[0] == T:  # T numbers in a row: one input per time step (m = 1)
+            rows = [[item] for item in rows[0]]
+        elif len(rows) != T:
+            raise FieldError(f"x must have T = {T} rows, one per time step (each row is one x_t of "
+                             f"m numbers); it has {_count(len(rows), 'row')}.")
+        widths = [len(row) for row in rows]
+    if not sequence:
+        return _to_array("x", rows, number)  # one vector: as in v1
+    if len(rows) > MAX_T:
+        raise FieldError(f"x has {len(rows)} rows (time steps); at most {MAX_T} time steps are "
+                         f"allowed (T <= {MAX_T}).")
+    if len(set(widths)) > 1:
+        bad = next(r for r, w in enumerate(widths) if w != widths[0])
+        raise FieldError(f"x is ragged: row {bad + 1} (time step {bad + 1}) has {widths[bad]} numbers "
+                         f"but row 1 has {widths[0]}. Each row is one x_t, and every x_t has the same "
+                         f"m numbers.")
+    if widths[0] > MAX_DIM:
+        raise FieldError(f"x has {widths[0]} numbers per time step; at most {MAX_DIM} inputs are "
+                         f"allowed (m <= {MAX_DIM}).")
+    return np.array([[number(item, f"x row {r + 1} (t = {r + 1}), entry {c + 1}") for c, item in enumerate(row)]
+                     for r, row in enumerate(rows)], dtype=np.float64)
+
+
 def _infer_n(arrays: dict[str, np.ndarray]) -> int | None:
     """n (the number of cell states) as most fields say it is: h_prev, C_prev and the b's by
-    their length, the W's by their rows. On a tie, the earlier field in FIELDS wins."""
+    their length, the W's by their rows. On a tie, the earlier field in N_FIELDS wins."""
     votes = Counter()
-    for name in FIELDS:
-        if name != "x" and name in arrays:
+    for name in N_FIELDS:
+        if name in arrays:
             votes[arrays[name].shape[0]] += 1
     if not votes:
         return None
     best = max(votes.values())
-    return next(arrays[name].shape[0] for name in FIELDS
-                if name != "x" and name in arrays and votes[arrays[name].shape[0]] == best)
+    return next(arrays[name].shape[0] for name in N_FIELDS
+                if name in arrays and votes[arrays[name].shape[0]] == best)
 
 
-def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat: str) -> None:
+def _used_fields(variant: Variant | None) -> tuple[str, ...]:
+    """The array fields an example of this variant may have, in ARRAY_FIELDS order. An unknown
+    variant (already an error) allows them all, so nothing else is blamed for it."""
+    if variant is None:
+        return ARRAY_FIELDS
+    allowed = {"x", "h_prev", *variant.params, "W_y", "b_y", "dh", "dy"}
+    if variant.has_cell_state:
+        allowed |= {"C_prev", "dC"}
+    return tuple(name for name in ARRAY_FIELDS if name in allowed)
+
+
+def _unused_message(name: str, variant: Variant) -> str:
+    v = variant.name
+    if name in ("C_prev", "dC"):  # only the GRU has no cell state
+        return (f"{name} is not used by the gru variant: a GRU has no cell state, only h. Remove "
+                f"{name}, or choose an LSTM variant.")
+    if name.startswith("p_"):
+        return (f"{name} is not used by the {v} variant: only the peephole variant has peepholes. "
+                f"Remove {name}, or choose variant \"peephole\".")
+    if name in GRU_PARAMS:
+        return (f"{name} is not used by the {v} variant: W_r, W_z, W_h and their biases are the "
+                f"GRU's. Remove {name}, or choose variant \"gru\".")
+    if v == "gru":
+        return (f"{name} is not used by the gru variant: a GRU's weights are W_r, W_z and W_h (with "
+                f"b_r, b_z and b_h). Remove {name}, or choose an LSTM variant.")
+    if v == "no_forget":
+        return (f"{name} is not used by the no_forget variant: the original 1997 LSTM has no forget "
+                f"gate (C_t = C_{{t-1}} + i_t∘C̃_t). Remove {name}, or choose variant \"lstm\".")
+    return (f"{name} is not used by the coupled variant: its input gate is i_t = 1 − f_t, with no "
+            f"weights of its own. Remove {name}, or choose variant \"lstm\".")
+
+
+def _check_variant(arrays: dict[str, np.ndarray], errors: dict[str, str], variant: Variant | None,
+                   gru_reset: str | None) -> None:
+    """Fields the variant does not use are errors (and leave `arrays`, so they say nothing about
+    n); so are an output layer's parts without W_y."""
+    if variant is None:
+        return
+    used = _used_fields(variant)
+    for name in list(arrays):
+        if name not in used:
+            errors.setdefault(name, _unused_message(name, variant))
+            del arrays[name]
+    if gru_reset is not None and variant.name != "gru":
+        errors.setdefault("gru_reset", f"gru_reset is only used by the gru variant; this example is "
+                                       f"variant \"{variant.name}\". Remove gru_reset, or choose "
+                                       f"variant \"gru\".")
+    if "W_y" not in arrays and "W_y" not in errors:
+        if "b_y" in arrays:
+            errors.setdefault("b_y", "b_y is the output layer's bias: give W_y too (k rows of n "
+                                     "numbers), or leave b_y out.")
+        if "dy" in arrays:
+            errors.setdefault("dy", "dy is the gradient of the output y_T: give the output layer "
+                                    "(W_y and b_y) too, or leave dy out.")
+
+
+def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat: str,
+                  variant: Variant | None) -> None:
     x = arrays.get("x")
-    m = x.shape[0] if x is not None else None
+    m = x.shape[-1] if x is not None else None
     if m == 0:
         errors["x"] = "x must have at least one number."
         m = None
@@ -236,54 +354,95 @@ def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat:
         m = None
     n = _infer_n(arrays)
     if n is not None and n > MAX_DIM:
-        for name, a in arrays.items():
-            if name != "x" and a.shape[0] == n:
+        for name in N_FIELDS:
+            a = arrays.get(name)
+            if a is not None and a.shape[0] == n:
                 errors.setdefault(name, f"{name} has {n} {'rows' if a.ndim == 2 else 'numbers'}; "
                                         f"at most {MAX_DIM} cell states are allowed (n <= {MAX_DIM}).")
         return
     order = "[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]"
-    for name in FIELDS:
+    gru = variant is not None and not variant.has_cell_state
+    unit, like = ("hidden unit", "h_prev and every b") if gru else ("cell state", "h_prev, C_prev and every b")
+    required = set(variant.params if variant is not None else ())
+    if "W_y" in arrays:
+        required.add("b_y")
+    k = None
+    for name in _used_fields(variant):
         if name == "x" or name in errors:
             continue
         a = arrays.get(name)
         if a is None:
-            if name not in OPTIONAL_FIELDS:
-                errors[name] = _required_message(name, n, m, order)
+            if name in required:
+                errors[name] = _required_message(name, n, m, order, unit)
+            continue
+        if name == "W_y":
+            k = _check_W_y(a, n, errors)
+            continue
+        if name in ("b_y", "dy"):
+            if k is not None and a.shape[0] != k:
+                what = "the output layer's bias" if name == "b_y" else "dL/dy_T"
+                errors[name] = (f"{name} must have k = {k} numbers ({what}: one per output, one per "
+                                f"row of W_y); it has {a.shape[0]}.")
             continue
         if n is None:
             continue
         if a.ndim == 1 and a.shape[0] != n:
-            errors[name] = (f"{name} must have n = {n} numbers (one per cell state, like h_prev, "
-                            f"C_prev and every b); it has {a.shape[0]}.")
+            errors[name] = (f"{name} must have n = {n} numbers (one per {unit}, like {like}); "
+                            f"it has {a.shape[0]}.")
         elif a.ndim == 2 and m is not None and a.shape != (n, n + m):
-            errors[name] = (f"{name} must be {n}×{n + m} (n = {n} rows, one per cell state; "
+            errors[name] = (f"{name} must be {n}×{n + m} (n = {n} rows, one per {unit}; "
                             f"n+m = {n}+{m} = {n + m} columns, one per entry of {order}); "
                             f"it has {_count(a.shape[0], 'row')} of {a.shape[1]}.")
         elif a.ndim == 2 and m is None and a.shape[0] != n:
-            errors[name] = (f"{name} must have n = {n} rows, one per cell state; "
+            errors[name] = (f"{name} must have n = {n} rows, one per {unit}; "
                             f"it has {_count(a.shape[0], 'row')}.")
 
 
-def _required_message(name: str, n: int | None, m: int | None, order: str) -> str:
+def _check_W_y(W_y: np.ndarray, n: int | None, errors: dict[str, str]) -> int | None:
+    """W_y is k×n: one row per output, one column per entry of h_t. Returns k if it is usable."""
+    k = W_y.shape[0]
+    if k > MAX_K:
+        errors["W_y"] = (f"W_y has {k} rows; at most {MAX_K} outputs are allowed (k <= {MAX_K}), "
+                         f"one row each.")
+        return None
+    if n is not None and W_y.shape[1] != n:
+        errors["W_y"] = (f"W_y must be k×n = {k}×{n} (one row per output; n = {n} columns, one per "
+                         f"entry of h_t, which it multiplies); it has {_count(k, 'row')} of {W_y.shape[1]}.")
+        return None
+    return k
+
+
+def _required_message(name: str, n: int | None, m: int | None, order: str, unit: str = "cell state") -> str:
     if name == "x":
         return "x is required: the input x_t, a list of m numbers."
     if name.startswith("W_"):
         shape = f"a {n}×{n + m} matrix" if n and m else "a matrix"
         return f"{name} is required: {shape} (n rows, n+m columns: it multiplies {order})."
     size = f"{n} numbers" if n else "n numbers"
-    return f"{name} is required: a list of {size}, one per cell state."
+    if name.startswith("p_"):
+        return (f"{name} is required by the peephole variant: a list of {size}, one peephole "
+                f"weight per cell state.")
+    if name == "b_y":
+        return "b_y is required with W_y: a list of k numbers, one per output (one per row of W_y)."
+    return f"{name} is required: a list of {size}, one per {unit}."
 
 
-def _finish(arrays: dict[str, np.ndarray], errors: dict[str, str], concat: str):
+def _finish(arrays: dict[str, np.ndarray], errors: dict[str, str], concat: str,
+            variant: str | None = "lstm", gru_reset: str | None = None):
     if "x" not in arrays and "x" not in errors:
         errors["x"] = _required_message("x", None, None, "")
-    _check_shapes(arrays, errors, concat)
+    v = VARIANTS.get(variant) if variant is not None else None
+    _check_variant(arrays, errors, v, gru_reset)
+    _check_shapes(arrays, errors, concat, v)
     if errors:
         return None, [{"field": name, "message": errors[name]}
                       for name in ALL_FIELDS + ("body",) if name in errors]
     n = _infer_n(arrays)
-    zeros = np.zeros(n, dtype=np.float64)
-    return LSTMInput(concat=concat, **{name: arrays.get(name, zeros) for name in FIELDS}), []
+    values = dict(arrays)
+    values.setdefault("h_prev", np.zeros(n, dtype=np.float64))
+    if v.has_cell_state:
+        values.setdefault("C_prev", np.zeros(n, dtype=np.float64))
+    return LSTMInput(concat=concat, variant=v.name, gru_reset=gru_reset or "after", **values), []
 
 
 def _concat(value, errors: dict[str, str]) -> str:
@@ -296,29 +455,82 @@ def _concat(value, errors: dict[str, str]) -> str:
     return "hx"
 
 
+def _variant(value, errors: dict[str, str]) -> str | None:
+    """The variant's name, or None when it is not one (then only that is reported)."""
+    if value is None or value == "":
+        return "lstm"
+    if isinstance(value, str) and value in VARIANTS:
+        return value
+    got = _clip(value) if isinstance(value, str) else None
+    errors["variant"] = ("variant must be \"lstm\" (with a forget gate, the default), \"no_forget\" "
+                         "(the original 1997 LSTM), \"peephole\", \"coupled\" (i = 1 − f) or \"gru\"; "
+                         + (f"got {got!r}." if got is not None else f"not {_json_type(value)}."))
+    return None
+
+
+def _gru_reset(value, errors: dict[str, str]) -> str | None:
+    """"after" or "before"; None when not given."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value in GRU_RESETS:
+        return value
+    got = f"got {_clip(value)!r}" if isinstance(value, str) else f"not {_json_type(value)}"
+    errors["gru_reset"] = ("gru_reset must be \"after\" (the reset gate scales W_h^h·h_{t-1}: PyTorch, "
+                           "Keras and cuDNN; the default) or \"before\" (it scales h_{t-1} before W_h: "
+                           f"Cho et al. 2014); {got}.")
+    return None
+
+
+def _T(value, errors: dict[str, str], json: bool = False) -> int | None:
+    """The number of time steps, when given: a whole number from 1 to MAX_T (in JSON, a
+    number: "3" is a string there, as for every other number)."""
+    if value is None or (value == "" and not json):
+        return None
+    if isinstance(value, str) and not json:
+        text = value.strip()
+        # len first: int() of thousands of digits is slow, and past 4,300 an error
+        if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= MAX_T:
+            return int(text)
+        got = f"got {_clip(value)!r}"
+    elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_T:
+        return value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        got = f"got {_clip(str(value))}"
+    else:
+        got = f"not {_json_type(value)}"
+    errors["T"] = (f"T must be a whole number from 1 to {MAX_T}: the number of time steps, one row of "
+                   f"x each (at most {MAX_T}); {got}.")
+    return None
+
+
 # ----------------------------------------------------------------------------- entry points
 
 def parse_text_fields(fields: Mapping[str, str]):
     """Form or query-string fields (text) → (LSTMInput, []) or (None, [{field, message}, …]).
-    An empty h_prev or C_prev means zeros. Keys that are not fields are ignored."""
+    An empty field is a field not given (h_prev, C_prev: zeros). Keys that are not fields are
+    ignored."""
     errors: dict[str, str] = {}
     concat = _concat(fields.get("concat"), errors)
+    variant = _variant(fields.get("variant"), errors)
+    gru_reset = _gru_reset(fields.get("gru_reset"), errors)
+    T = _T(fields.get("T"), errors)
     arrays = {}
-    for name in FIELDS:
+    for name in ARRAY_FIELDS:
         text = fields.get(name, "")
         try:
             rows = split_text(text)
             if rows:
-                arrays[name] = _to_array(name, rows, parse_number)
+                arrays[name] = _x_array(rows, parse_number, T) if name == "x" else _to_array(name, rows, parse_number)
         except FieldError as e:
             msg = str(e)
             errors[name] = msg if msg.startswith(name) else f"{name} {msg}"
-    return _finish(arrays, errors, concat)
+    return _finish(arrays, errors, concat, variant, gru_reset)
 
 
 def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
     """A decoded JSON body → (LSTMInput, []) or (None, errors). Unknown keys are errors, so a
-    typo like "Wf" is reported instead of silently ignored."""
+    typo like "Wf" is reported instead of silently ignored. null means "not given", except for
+    x and v1's LSTM weights where the variant needs them (as in v1: "W_f must be a JSON array …")."""
     if not isinstance(body, dict):
         return None, [{"field": "body", "message": f"The request body must be a JSON object with "
                                                     f"the fields x, W_f, b_f, …; got {_json_type(body)}."}]
@@ -333,12 +545,18 @@ def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
         concat = "hx"
     else:
         concat = _concat(concat_value, errors)
+    variant = _variant(body.get("variant"), errors)
+    gru_reset = _gru_reset(body.get("gru_reset"), errors)
+    T = _T(body.get("T"), errors, json=True)
+    # x and v1's LSTM weights stay "must be an array, not null" where the variant needs them
+    needed = {"x"} | set(VARIANTS[variant].params if variant is not None else LSTM_PARAMS) & set(FIELDS)
     arrays = {}
-    for name in FIELDS:
-        if name not in body or (name in OPTIONAL_FIELDS and body[name] is None):
+    for name in ARRAY_FIELDS:
+        if name not in body or (name not in needed and body[name] is None):
             continue
         try:
-            arrays[name] = _to_array(name, _json_rows(body[name], name), _json_number)
+            rows = _json_rows(body[name], name)
+            arrays[name] = _x_array(rows, _json_number, T) if name == "x" else _to_array(name, rows, _json_number)
         except FieldError as e:
             errors[name] = str(e)
-    return _finish(arrays, errors, concat)
+    return _finish(arrays, errors, concat, variant, gru_reset)

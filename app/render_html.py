@@ -15,31 +15,40 @@ from types import SimpleNamespace as View  # attribute access: Jinja reads it fa
 from markupsafe import Markup, escape
 
 from . import diagram, fmt
-from .cell import LSTMInput, LSTMResult
+from .cell import LSTMInput
 from .latex import step_latex
-from .parse import FIELDS
-from .trace import Step, Sym, sigmoid_gap, tanh_gap
+from .parse import ARRAY_FIELDS
+from .trace import Step, Sym, sigmoid_gap, span_text, tanh_gap
+from .variants import VARIANTS
 
 # Above this many products in one matrix-vector step (n·(n+m)), its written-out sums start
 # folded behind a <details> toggle: the seed's 3×6 shows them, a 16×32 does not flood the page.
 FOLD_ABOVE = 64
 
 _LATEX_SYMBOLS = (
-    (r"\tilde{C}", "C\u0303"), (r"\cdot", "·"), (r"\circ", "∘"), (r"\sigma", "σ"),
-    (r"\tanh", "tanh"), (r"\left", ""), (r"\right", ""),
+    (r"\tilde{C}", "C\u0303"), (r"\tilde{h}", "h\u0303"), (r"\cdot", "·"), (r"\circ", "∘"),
+    (r"\sigma", "σ"), (r"\tanh", "tanh"), (r"\left", ""), (r"\right", ""), (r"^\top", "ᵀ"),
+    (r"\delta", "δ"), (r"\sum", "Σ"), (r"\,", " "),
 )
+_TEXT = re.compile(r"\\text\{([^{}]*)\}")
 _SUB_BRACED = re.compile(r"_\{([^{}]*)\}")
 _SUB_CHAR = re.compile(r"_([A-Za-z0-9])")
+_SUP_BRACED = re.compile(r"\^\{([^{}]*)\}")
+_SUP_CHAR = re.compile(r"\^([A-Za-z0-9])")
 
 
 @lru_cache(maxsize=4096)  # the same symbols, titles and formulas recur on every page
 def latex_to_html(latex: str) -> Markup:
-    """Our small LaTeX subset (subscripts, \\cdot, \\circ, σ, tanh, C̃) as HTML."""
+    """Our small LaTeX subset (subscripts and superscripts, \\cdot, \\circ, σ, tanh, C̃, h̃, δ,
+    ᵀ, \\text) as HTML."""
     s = str(escape(latex))
     for tex, text in _LATEX_SYMBOLS:
         s = s.replace(tex, text)
+    s = _TEXT.sub(r"\1", s)
     s = _SUB_BRACED.sub(lambda mt: f"<sub>{mt.group(1).replace('-', '−')}</sub>", s)
     s = _SUB_CHAR.sub(r"<sub>\1</sub>", s)
+    s = _SUP_BRACED.sub(r"<sup>\1</sup>", s)
+    s = _SUP_CHAR.sub(r"<sup>\1</sup>", s)
     return Markup(s)
 
 
@@ -143,17 +152,56 @@ def _matvec_lines(W: Sym, v: Sym, r: Sym) -> list[str]:
 
 
 def _pairwise_lines(step: Step) -> list[str]:
-    """Entry by entry: a + b = s, or a·b = p."""
-    a, b = step.operands
+    """Entry by entry: a + b = s, or a·b = p (a matrix's entries row by row)."""
+    a, b, r = (s.value.ravel().tolist() for s in (*step.operands, step.result))
     if step.op == "add":
-        return [f"{fmt.show(x)} + {fmt.signed(fmt.show(y))} = {fmt.show(s)}"
-                for x, y, s in zip(a.value.tolist(), b.value.tolist(), step.result.value.tolist())]
-    return [f"{fmt.signed(fmt.show(x))}·{fmt.signed(fmt.show(y))} = {fmt.show(p)}"
-            for x, y, p in zip(a.value.tolist(), b.value.tolist(), step.result.value.tolist())]
+        return [f"{fmt.show(x)} + {fmt.signed(fmt.show(y))} = {fmt.show(s)}" for x, y, s in zip(a, b, r)]
+    return [f"{fmt.signed(fmt.show(x))}·{fmt.signed(fmt.show(y))} = {fmt.show(p)}" for x, y, p in zip(a, b, r)]
+
+
+def _matvec_t_lines(W: Sym, g: Sym, r: Sym) -> list[str]:
+    """column k: W[0,k]·g[0] + W[1,k]·g[1] + … = r[k]"""
+    g_shown = [fmt.signed(fmt.show(x)) for x in g.value.tolist()]
+    return [f"column {k + 1}: " + " + ".join(f"{fmt.signed(fmt.show(w))}·{gs}" for w, gs in zip(col, g_shown))
+            + f" = {fmt.show(rk)}"
+            for k, (col, rk) in enumerate(zip(W.value.T.tolist(), r.value.tolist()))]
+
+
+def _outer_lines(g: Sym, v: Sym, r: Sym) -> list[str]:
+    """entry (j, k): g[j]·v[k] = r[j, k]"""
+    return [f"({j + 1}, {k + 1}): {fmt.signed(fmt.show(gj))}·{fmt.signed(fmt.show(vk))} = {fmt.show(rjk)}"
+            for j, (gj, row) in enumerate(zip(g.value.tolist(), r.value.tolist()))
+            for k, (vk, rjk) in enumerate(zip(v.value.tolist(), row))]
+
+
+def _derivative_lines(step: Step) -> list[str]:
+    """dsigmoid: g·s·(1 − s) = d; dtanh: g·(1 − a²) = d; one_minus: 1 − a = r; neg: −g = r."""
+    vals = [s.value.tolist() for s in step.operands]
+    r = step.result.value.tolist()
+    S, show = fmt.signed, fmt.show
+    if step.op == "dsigmoid":
+        return [f"{S(show(g))}·{S(show(s))}·(1 − {show(s)}) = {show(d)}" for g, s, d in zip(*vals, r)]
+    if step.op == "dtanh":
+        return [f"{S(show(g))}·(1 − {S(show(a))}²) = {show(d)}" for g, a, d in zip(*vals, r)]
+    if step.op == "one_minus":
+        return [f"1 − {S(show(a))} = {show(d)}" for a, d in zip(*vals, r)]
+    return [f"−{S(show(g))} = {show(d)}" for g, d in zip(*vals, r)]  # neg
 
 
 _INFIX = {"matvec": "·", "add": "+", "hadamard": "∘"}
 _FUNCTION = {"sigmoid": "σ(", "tanh": "tanh("}
+_PRODUCTS = ("matvec", "matvec_t", "outer")  # steps whose written-out lines fold when large
+
+
+def _lines_help(r: Sym) -> bool:
+    """Entry-by-entry lines of a matrix result (a weight's gradient δz vᵀ, or its sum over time)
+    only up to FOLD_ABOVE entries: past that they are thousands of one-product lines, the matrix
+    already shows every number, and a 20-step 32×32 example's page would be tens of MB of them."""
+    return r.value.ndim == 1 or r.value.size <= FOLD_ABOVE
+
+
+def _part(step: Step) -> str:
+    return span_text(*step.span, step.result.value.ndim)
 
 
 def _terms_and_lines(step: Step, mats: Matrices):
@@ -167,12 +215,38 @@ def _terms_and_lines(step: Step, mats: Matrices):
                 ("op", "="), ("mat", M(r))], []
     if step.op in _INFIX:
         a, b = step.operands
-        lines = _matvec_lines(a, b, r) if step.op == "matvec" else _pairwise_lines(step)
+        lines = _matvec_lines(a, b, r) if step.op == "matvec" else _pairwise_lines(step) if _lines_help(r) else []
         return [("mat", M(a)), ("op", _INFIX[step.op]), ("mat", M(b)), ("op", "="), ("mat", M(r))], lines
     if step.op in _FUNCTION:
         lines, saturated = _activation_lines(step)
         return [("op", _FUNCTION[step.op]), ("mat", M(step.operands[0])), ("op", ")"), ("op", "="),
                 ("mat", M(r, saturated, scale=step.op))], lines
+    if step.op == "one_minus":
+        return [("op", "1 −"), ("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], _derivative_lines(step)
+    if step.op == "neg":
+        return [("op", "−"), ("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], _derivative_lines(step)
+    if step.op == "copy":
+        return [("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], []
+    if step.op == "slice":
+        return [("op", f"{_part(step)} of"), ("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], []
+    if step.op == "embed":
+        return [("mat", M(step.operands[0])), ("op", f"into {_part(step)}, 0 elsewhere"), ("op", "="),
+                ("mat", M(r))], []
+    if step.op == "outer":
+        g, v = step.operands
+        return [("mat", M(g)), ("mat", M(v)), ("op", "ᵀ"), ("op", "="), ("mat", M(r))], \
+            _outer_lines(g, v, r) if _lines_help(r) else []
+    if step.op == "matvec_t":
+        W, g = step.operands
+        return [("mat", M(W)), ("op", "ᵀ·"), ("mat", M(g)), ("op", "="), ("mat", M(r))], _matvec_t_lines(W, g, r)
+    if step.op == "dsigmoid":
+        g, a = step.operands
+        return [("mat", M(g)), ("op", "∘"), ("mat", M(a)), ("op", "∘ (1 −"), ("mat", M(a)), ("op", ")"),
+                ("op", "="), ("mat", M(r))], _derivative_lines(step)
+    if step.op == "dtanh":
+        g, a = step.operands
+        return [("mat", M(g)), ("op", "∘ (1 −"), ("mat", M(a)), ("op", "²)"), ("op", "="),
+                ("mat", M(r))], _derivative_lines(step)
     raise ValueError(f"no view for step op {step.op!r}")  # a new primitive needs a view here
 
 
@@ -180,7 +254,8 @@ def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
     group, _, action = step.title.partition(": ")
     action = action[:1].upper() + action[1:]
     terms, lines = _terms_and_lines(step, mats)
-    size = step.operands[0].value.size if step.op == "matvec" else 0
+    # products: one per entry of the matrix; entry-by-entry lines of a matrix: one per entry
+    size = max(s.value.size for s in step.operands) if step.op in _PRODUCTS else len(lines)
     return View(
         id=step.id, op=step.op, group=group, title=latex_to_html(action or group), full_title=step.title,
         formula=latex_to_html(step.formula), why=latex_to_html(step.why),
@@ -192,7 +267,7 @@ def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
 
 def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
     """Steps grouped under headings ("Forget gate", "Cell state", …), in order."""
-    mats = Matrices(fields=FIELDS)
+    mats = Matrices(fields=ARRAY_FIELDS)
     groups: list[View] = []
     for step in steps:
         view = step_view(step, notes.get(step.id, []), mats)
@@ -202,30 +277,67 @@ def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
     return groups
 
 
+# Each variant's rows of the dimensions table: (its weights, its gates, what it outputs), as
+# LaTeX symbol lists. The LSTM's are v1's table, word for word.
+_DIMS = {
+    "lstm": ("W_f, W_i, W_C, W_o", "b_f, b_i, b_C, b_o", r"f_t, i_t, \tilde{C}_t, o_t"),
+    "no_forget": ("W_i, W_C, W_o", "b_i, b_C, b_o", r"i_t, \tilde{C}_t, o_t"),
+    "peephole": ("W_f, W_i, W_C, W_o", "b_f, b_i, b_C, b_o", r"f_t, i_t, \tilde{C}_t, o_t"),
+    "coupled": ("W_f, W_C, W_o", "b_f, b_C, b_o", r"f_t, i_t = 1 - f_t, \tilde{C}_t, o_t"),
+    "gru": ("W_r, W_z, W_h", "b_r, b_z, b_h", r"r_t, z_t, \tilde{h}_t"),
+}
+
+
 def dimensions_view(inp: LSTMInput) -> dict:
     n, m = inp.n, inp.m
     h = Markup
-    rows = [
-        (h("x<sub>t</sub>"), "input", f"m = {m}"),
-        (h("h<sub>t−1</sub>"), "previous hidden state", f"n = {n}"),
-        (h("C<sub>t−1</sub>"), "previous cell state", f"n = {n}"),
-        (h("v"), latex_to_html("the concatenation " + ("[h_{t-1}, x_t]" if inp.concat == "hx" else "[x_t, h_{t-1}]")),
+    variant = VARIANTS[inp.variant]
+    weights, biases, gates = _DIMS[inp.variant]
+    L = latex_to_html
+    rows = [(h("x<sub>t</sub>"), "input" + (" at each time step" if inp.is_sequence else ""), f"m = {m}")]
+    if inp.is_sequence:
+        rows.append((h("T"), h("time steps: the rows of x, one x<sub>t</sub> each"), f"T = {inp.T}"))
+    rows.append((h("h<sub>t−1</sub>"), "previous hidden state", f"n = {n}"))
+    if variant.has_cell_state:
+        rows.append((h("C<sub>t−1</sub>"), "previous cell state", f"n = {n}"))
+    rows += [
+        (h("v"), L("the concatenation " + ("[h_{t-1}, x_t]" if inp.concat == "hx" else "[x_t, h_{t-1}]")),
          f"n+m = {n + m}"),
-        (h("W<sub>f</sub>, W<sub>i</sub>, W<sub>C</sub>, W<sub>o</sub>"),
-         "weights: one row per cell state, one column per entry of v", f"n×(n+m) = {n}×{n + m}"),
-        (h("b<sub>f</sub>, b<sub>i</sub>, b<sub>C</sub>, b<sub>o</sub>"), "biases", f"n = {n}"),
-        (h("f<sub>t</sub>, i<sub>t</sub>, C\u0303<sub>t</sub>, o<sub>t</sub>"), "gates and candidate",
-         f"n = {n}"),
-        (h("C<sub>t</sub>, h<sub>t</sub>"), "new cell and hidden state (the same size)", f"n = {n}"),
+        (L(weights), "weights: one row per cell state, one column per entry of v", f"n×(n+m) = {n}×{n + m}"),
+        (L(biases), "biases", f"n = {n}"),
     ]
-    params = 4 * n * (n + m) + 4 * n
-    return {"rows": rows, "n": n, "m": m,
-            "params": f"4n(n+m) + 4n = 4·{n}·{n + m} + 4·{n} = {params}"}
+    if inp.variant == "peephole":
+        rows.append((L("p_f, p_i, p_o"), "peephole weights: one per cell state", f"n = {n}"))
+    if variant.has_cell_state:
+        rows += [(L(gates), "gates and candidate", f"n = {n}"),
+                 (h("C<sub>t</sub>, h<sub>t</sub>"), "new cell and hidden state (the same size)", f"n = {n}")]
+    else:
+        rows += [(L(gates), "gates and candidate", f"n = {n}"), (h("h<sub>t</sub>"), "new hidden state", f"n = {n}")]
+    gate_count = len(weights.split(", "))
+    terms = [(f"{gate_count}n(n+m)", f"{gate_count}·{n}·{n + m}", gate_count * n * (n + m)),
+             (f"{gate_count}n", f"{gate_count}·{n}", gate_count * n)]
+    if inp.variant == "peephole":
+        terms.append(("3n", f"3·{n}", 3 * n))
+    if inp.W_y is not None:
+        k = inp.W_y.shape[0]
+        rows += [(h("W<sub>y</sub>"), h("output layer: one row per output, one column per entry of "
+                                        "h<sub>t</sub>"), f"k×n = {k}×{n}"),
+                 (h("b<sub>y</sub>, y<sub>t</sub>"), "output bias and output", f"k = {k}")]
+        terms += [("kn", f"{k}·{n}", k * n), ("k", f"{k}", k)]
+    params = (" + ".join(t[0] for t in terms) + " = " + " + ".join(t[1] for t in terms)
+              + f" = {sum(t[2] for t in terms)}")
+    return {"rows": rows, "n": n, "m": m, "params": params}
 
 
-def page_view(inp: LSTMInput, res: LSTMResult, notes: dict[str, list[str]]) -> dict:
+def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "forward") -> dict:
+    """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
+    one step of the standard cell) or "backward" (its gradient steps)."""
+    if part == "backward":
+        return {"dims": dimensions_view(inp), "groups": groups_view(res.grad_steps, notes),
+                "diagram": None, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss)}
+    one_lstm_step = inp.variant == "lstm" and not inp.is_sequence
     return {"dims": dimensions_view(inp), "groups": groups_view(res.steps, notes),
-            "diagram": diagram.cell_diagram(inp, res)}
+            "diagram": diagram.cell_diagram(inp, res) if one_lstm_step else None}
 
 
 # ------------------------------------------------------------------------------ the form
@@ -245,18 +357,41 @@ _FORM_GROUPS = (
 )
 
 
+# Issue 4's fields, shown only when the example has them (or they have an error), so that the
+# form of a GRU, peephole or sequence example posts that example back. Plain inputs for now: the
+# variant selector, the timeline and the backward view are the page's own work (issue 4).
+_MORE_FIELDS = (
+    ("variant", "variant", "lstm, no_forget, peephole, coupled or gru"),
+    ("gru_reset", "GRU reset", "after (PyTorch) or before (Cho et al. 2014)"),
+    ("T", "T", "time steps: the rows of x, one x<sub>t</sub> each"),
+    *((f"p_{g}", f"p<sub>{g}</sub>", "peephole weights: n numbers") for g in "fio"),
+    *((name, f"{name[0]}<sub>{name[2:]}</sub>", "n rows of n+m numbers, one row per line" if name[0] == "W"
+       else "n numbers") for name in ("W_r", "b_r", "W_z", "b_z", "W_h", "b_h")),
+    ("W_y", "W<sub>y</sub>", "output layer: k rows of n numbers"),
+    ("b_y", "b<sub>y</sub>", "output layer: k numbers"),
+    ("dh", "∂L/∂h<sub>T</sub>", "n numbers (empty = ones)"),
+    ("dC", "∂L/∂C<sub>T</sub>", "n numbers (empty = zeros)"),
+    ("dy", "∂L/∂y<sub>T</sub>", "k numbers (empty: the loss does not use y)"),
+)
+
+
+def _input(name: str, label: str, hint: str, fields: dict[str, str], errors: dict[str, str]) -> dict:
+    text = fields.get(name, "")
+    return {"name": name, "label": Markup(label), "hint": Markup(hint), "value": text,
+            "error": errors.get(name), "matrix": name.startswith("W_"),
+            "rows": max(2, min(12, text.count("\n") + 2))}
+
+
 def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
     """The form's fieldsets: each input with its label, hint, the user's text and its error."""
     groups = []
     for title, specs in _FORM_GROUPS:
-        inputs = []
-        for name, label, hint in specs:
-            text = fields.get(name, "")
-            inputs.append({
-                "name": name, "label": Markup(label), "hint": hint, "value": text,
-                "error": errors.get(name), "matrix": name.startswith("W_"),
-                "rows": max(2, min(12, text.count("\n") + 2)),
-            })
+        inputs = [_input(name, label, hint, fields, errors) for name, label, hint in specs]
         groups.append({"title": title[0], "equation": Markup(title[1]), "inputs": inputs,
                        "kind": "gate" if inputs[0]["matrix"] else "state"})
+    more = [_input(name, label, hint, fields, errors) for name, label, hint in _MORE_FIELDS
+            if fields.get(name) or name in errors]
+    if more:
+        groups.append({"title": "Variant, sequence, output layer and gradients", "equation": Markup(""),
+                       "inputs": more, "kind": "state"})
     return groups

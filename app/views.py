@@ -18,20 +18,49 @@ bp = Blueprint("page", __name__)
 _LINK_KEYS = (*ALL_FIELDS, "z")
 
 
+# The page has two parts: the forward pass (GET /) and the backward pass (GET /backward), each
+# for the example in the query. The same form drives both.
+PARTS = {"forward": "page.index", "backward": "page.backward"}
+
+
 @bp.get("/")
 @remembered
 def index():
+    return _render(_from_query(), "forward")
+
+
+@bp.get("/backward")
+@remembered
+def backward():
+    """Every gradient of L = Σ dh∘h_T + Σ dC∘C_T, written out like the forward steps."""
+    return _render(_from_query(), "backward")
+
+
+def _from_query() -> example.Example:
     if not any(key in request.args for key in _LINK_KEYS):
-        return _render(example.from_input(presets.DEFAULT.example))
-    return _render(example.from_pairs(request.args.items(multi=True)))
+        return example.from_input(presets.DEFAULT.example)
+    return example.from_pairs(request.args.items(multi=True))
 
 
 @bp.post("/")
 def submit():
+    return _submit("forward")
+
+
+@bp.post("/backward")
+def submit_backward():
+    return _submit("backward")
+
+
+def _submit(part: str):
     ex = example.from_pairs(request.form.items(multi=True))
     if ex.ok and ex.query:
-        return redirect(f"{url_for('page.index')}?{ex.query}", 303)
-    return _render(ex)  # errors (400), or an example too large for a link (200)
+        return redirect(_link(part, ex.query), 303)
+    return _render(ex, part)  # errors (400), or an example too large for a link (200)
+
+
+def _link(part: str, query: str | None) -> str | None:
+    return f"{url_for(PARTS[part])}?{query}" if query else None
 
 
 @bp.get("/random")
@@ -50,8 +79,8 @@ def random():
                                message=" ".join(errors)), 400
     ex = example.from_input(presets.random_example(**values))
     if ex.query:
-        return redirect(f"{url_for('page.index')}?{ex.query}", 303)
-    return _render(ex)
+        return redirect(_link("forward", ex.query), 303)
+    return _render(ex, "forward")
 
 
 @bp.get("/latex")
@@ -77,24 +106,24 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
 
-def _context(ex: example.Example) -> dict:
+def _context(ex: example.Example, part: str) -> dict:
     """What index.html and its part _worked.html are rendered from."""
-    link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
+    view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part) if ex.ok else None
     return dict(
-        ex=ex, view=page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result)) if ex.ok else None,
-        link=link, link_limit=LINK_LIMIT, max_dim=MAX_DIM,
+        ex=ex, view=view, part=part, link=_link(part, ex.query), link_limit=LINK_LIMIT, max_dim=MAX_DIM,
+        forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
         api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
     )
 
 
-def _render(ex: example.Example):
+def _render(ex: example.Example, part: str):
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
                     for p, query in _preset_queries()]
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
-                           presets=presets_view, **_context(ex))
+                           presets=presets_view, **_context(ex, part))
     return html, 200 if ex.ok else 400
 
 
@@ -104,9 +133,9 @@ def fragment():
     the page's script to swap in without a reload. Text with mistakes is an ordinary answer
     here ({"ok": false, "errors": […]}, status 200), not a failed request: the learner is
     still typing, and the browser would log every 400 as an error in the console."""
+    part = request.form.get("part") if request.form.get("part") in PARTS else "forward"
     ex = example.from_pairs(request.form.items(multi=True))
     if not ex.ok:
         return jsonify(ok=False, errors=ex.errors)
-    html = render_template("_worked.html", **_context(ex))
-    link = f"{url_for('page.index')}?{ex.query}" if ex.query else None
-    return jsonify(ok=True, errors=[], permalink=link, html=html)
+    html = render_template("_worked.html", **_context(ex, part))
+    return jsonify(ok=True, errors=[], permalink=_link(part, ex.query), html=html)

@@ -183,7 +183,10 @@ def assert_errors(r, status, fields, phrases):
 def assert_sentence(message: str):
     """A message a learner can read: a whole sentence, no Python leaking through."""
     assert message[:1].isalpha() and message.rstrip()[-1] in ".?", message
-    assert not re.search(r"Traceback|Exception|Error\b|\bNone\b|np\.float64|File \"", message), message
+    # What the learner typed comes back quoted ('None' if they typed None): that is not Python
+    # leaking through, so only the rest of the message is searched.
+    unquoted = re.sub(r"'[^']*'", "''", message)
+    assert not re.search(r"Traceback|Exception|Error\b|\bNone\b|np\.float64|File \"", unquoted), message
     assert len(message) < 400, message
 
 
@@ -528,3 +531,274 @@ def test_invalid_utf8_in_a_query_is_a_field_error(client):
     assert_errors(r, 400, "x", ("x entry 1 is '", "which is not a number"))
     r = client.get("/?" + urlencode(seed_text(x=DROP)) + "&x=%ff,2,3")
     assert r.status_code == 400 and "which is not a number" in _page_messages(r.get_data(as_text=True))
+
+
+# ================================================================== issue 4: the new fields
+# Each base is a valid example of one kind (a sequence, a peephole LSTM, a GRU, an output layer
+# with the loss's gradients); each case breaks one thing in it, as above.
+
+SEQ_X = [[1, 2, 3], [4, 5, 6]]  # T = 2 time steps of m = 3
+
+
+def peephole(**changes) -> dict:
+    return body(**{"variant": "peephole", "p_f": [0.1, 0.2, 0.3], "p_i": [-0.1, 0, 0.1], "p_o": [0.5, 0.5, 0.5],
+                   **changes})
+
+
+def gru(**changes) -> dict:
+    out = {"variant": "gru", "gru_reset": "after", "x": [1, 2, 3], "h_prev": [4, 5, 6], "concat": "xh",
+           "W_r": SEED_W_f, "b_r": [1, 2, 3], "W_z": [[1] * 6, [2] * 6, [3] * 6], "b_z": [1, 1, 1],
+           "W_h": [[0.1, -0.2, 0.1, 0, 0.05, -0.1]] * 3, "b_h": [0, 0.1, -0.1], "dh": [1, 0, -1]}
+    for key, value in changes.items():
+        if value is DROP:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+def output(**changes) -> dict:
+    return body(**{"W_y": [[1, 0, -1], [0.5, 0.5, 0.5]], "b_y": [0, 1], "dy": [1, -1], "dh": [0, 1, 0],
+                   "dC": [1, 1, 1], **changes})
+
+
+def raw_of(base: dict, **replaced) -> bytes:
+    """A base as JSON text with some fields replaced by raw JSON text."""
+    parts = [f'"{k}": {replaced.pop(k) if k in replaced else json.dumps(v)}' for k, v in base.items()]
+    parts += [f'"{k}": {v}' for k, v in replaced.items()]
+    return ("{" + ", ".join(parts) + "}").encode()
+
+
+NEW_API_CASES = [
+    # ---- variant, gru_reset, T
+    case("variant-upper", body(variant="GRU"), 400, "variant", 'variant must be "lstm"', "got 'GRU'"),
+    case("variant-number", body(variant=2), 400, "variant", "variant must be", "not a number"),
+    case("variant-list", body(variant=["gru"]), 400, "variant", "not an array"),
+    case("gru_reset-sideways", gru(gru_reset="sideways"), 400, "gru_reset", 'gru_reset must be "after"',
+         "Cho et al. 2014", "got 'sideways'"),
+    case("gru_reset-true", gru(gru_reset=True), 400, "gru_reset", "not a boolean"),
+    case("gru_reset-with-lstm", body(gru_reset="before"), 400, "gru_reset",
+         "gru_reset is only used by the gru variant", 'variant "lstm"'),
+    case("T-0", body(x=SEQ_X, T=0), 400, "T", "T must be a whole number from 1 to 20", "got 0"),
+    case("T-21", body(x=SEQ_X, T=21), 400, "T", "at most 20", "got 21"),
+    case("T-string", body(x=SEQ_X, T="2"), 400, "T", "not a string ('2'; numbers go without quotes)"),
+    case("T-empty-string", body(x=SEQ_X, T=""), 400, "T", "not a string"),
+    case("T-huge", raw_of(body(x=SEQ_X), T="9" * 400), 400, "T", "got 99999", "…"),
+    case("T-float", body(x=SEQ_X, T=2.0), 400, "T", "not a number"),
+    case("T-true", body(x=SEQ_X, T=True), 400, "T", "not a boolean"),
+    case("T-mismatch", body(x=SEQ_X, T=3), 400, "x", "x must have T = 3 rows, one per time step", "it has 2 rows"),
+    case("T-1-with-rows", body(x=SEQ_X, T=1), 400, "x", "x must be one vector when T = 1", "2 rows of 3"),
+    # ---- x as a sequence
+    case("x-21-steps", body(x=[[1, 2, 3]] * 21), 400, "x", "x has 21 rows (time steps)",
+         "at most 20 time steps are allowed (T <= 20)"),
+    case("x-ragged-steps", body(x=[[1, 2, 3], [4, 5]]), 400, "x",
+         "x is ragged: row 2 (time step 2) has 2 numbers but row 1 has 3", "same m numbers"),
+    case("x-step-string", body(x=[[1, 2, 3], [4, "five", 6]]), 400, "x", "x row 2 (t = 2), entry 2 is a string"),
+    case("x-step-NaN", raw(x="[[NaN, 2, 3], [4, 5, 6]]"), 400, "x", "x row 1 (t = 1), entry 1 is NaN"),
+    case("x-step-over-cap", body(x=[[1, 2, 3], [4, 5, 2e6]]), 400, "x", "x row 2 (t = 2), entry 3", "over the cap"),
+    case("x-33-per-step", body(x=[[1] * 33, [1] * 33]), 400, "x", "x has 33 numbers per time step",
+         "at most 32 inputs", "m <= 32"),
+    case("x-steps-of-2-vs-W", body(x=[[1, 2], [3, 4]]), 400, ("W_f", "W_i", "W_C", "W_o"), "W_f must be 3×5",
+         "it has 3 rows of 6"),
+    # ---- peepholes
+    case("p_o-missing", peephole(p_o=DROP), 400, "p_o", "p_o is required by the peephole variant",
+         "a list of 3 numbers"),
+    case("p_f-short", peephole(p_f=[1, 2]), 400, "p_f", "p_f must have n = 3 numbers", "it has 2"),
+    case("p_f-matrix", peephole(p_f=[[1, 2, 3], [1, 2, 3]]), 400, "p_f", "p_f must be a single list"),
+    case("p_i-string", peephole(p_i="0.1, 0.2, 0.3"), 400, "p_i", "p_i must be a JSON array of numbers",
+         "not a string"),
+    case("p_o-NaN", raw_of(peephole(), p_o="[NaN, 0, 0]"), 400, "p_o", "p_o entry 1 is NaN"),
+    case("p_i-with-lstm", body(p_i=[1, 2, 3]), 400, "p_i", "p_i is not used by the lstm variant",
+         "only the peephole variant has peepholes"),
+    # ---- the GRU
+    case("gru-W_h-missing", gru(W_h=DROP), 400, "W_h", "W_h is required: a 3×6 matrix"),
+    case("gru-b_z-missing", gru(b_z=DROP), 400, "b_z", "b_z is required: a list of 3 numbers, one per hidden unit"),
+    case("gru-W_z-3x5", gru(W_z=[[1] * 5] * 3), 400, "W_z", "W_z must be 3×6", "one per hidden unit",
+         "it has 3 rows of 5"),
+    case("gru-b_r-short", gru(b_r=[1, 2]), 400, "b_r", "b_r must have n = 3 numbers (one per hidden unit, "
+                                                       "like h_prev and every b)"),
+    case("gru-W_f", gru(W_f=SEED_W_f), 400, "W_f", "W_f is not used by the gru variant",
+         "a GRU's weights are W_r, W_z and W_h"),
+    case("gru-C_prev", gru(C_prev=[0, 0, 0]), 400, "C_prev", "C_prev is not used by the gru variant",
+         "a GRU has no cell state"),
+    case("gru-dC", gru(dC=[1, 1, 1]), 400, "dC", "dC is not used by the gru variant"),
+    case("gru-W_r-null-is-missing", gru(W_r=None), 400, "W_r", "W_r is required"),
+    case("no_forget-W_i-null", body(variant="no_forget", W_f=None, b_f=None, W_i=None), 400, "W_i",
+         "W_i must be a JSON array of numbers, not null"),
+    case("lstm-W_r", body(W_r=SEED_W_f), 400, "W_r", "W_r is not used by the lstm variant",
+         "are the GRU's", 'choose variant "gru"'),
+    case("no_forget-W_f", body(variant="no_forget"), 400, ("W_f", "b_f"), "W_f is not used by the no_forget "
+         "variant", "the original 1997 LSTM has no forget gate", 'choose variant "lstm"'),
+    case("coupled-W_i", body(variant="coupled"), 400, ("W_i", "b_i"), "W_i is not used by the coupled variant",
+         "i_t = 1 − f_t"),
+    # ---- the output layer and the loss's gradients
+    case("W_y-columns", output(W_y=[[1, 2, 3, 4], [1, 2, 3, 4]]), 400, "W_y", "W_y must be k×n = 2×3",
+         "n = 3 columns, one per entry of h_t", "it has 2 rows of 4"),
+    case("W_y-33-rows", output(W_y=[[1, 2, 3]] * 33, b_y=[0] * 33, dy=[0] * 33), 400, "W_y",
+         "W_y has 33 rows", "at most 32 outputs are allowed (k <= 32)"),
+    case("W_y-ragged", output(W_y=[[1, 2, 3], [1, 2]]), 400, "W_y", "W_y is ragged"),
+    case("W_y-NaN", raw_of(output(), W_y="[[NaN, 0, 0], [0, 0, 0]]"), 400, "W_y", "W_y row 1, entry 1 is NaN"),
+    case("b_y-missing", output(b_y=DROP), 400, "b_y", "b_y is required with W_y", "one per output"),
+    case("b_y-long", output(b_y=[0, 1, 2]), 400, "b_y", "b_y must have k = 2 numbers", "it has 3"),
+    case("b_y-without-W_y", output(W_y=DROP, dy=DROP), 400, "b_y", "b_y is the output layer's bias",
+         "give W_y too"),
+    case("dy-without-W_y", output(W_y=DROP, b_y=DROP), 400, "dy", "dy is the gradient of the output y_T",
+         "give the output layer"),
+    case("dy-short", output(dy=[1]), 400, "dy", "dy must have k = 2 numbers", "dL/dy_T"),
+    case("dh-long", output(dh=[1, 2, 3, 4]), 400, "dh", "dh must have n = 3 numbers", "it has 4"),
+    case("dC-short", output(dC=[1]), 400, "dC", "dC must have n = 3 numbers"),
+    case("dh-string", output(dh="1, 1, 1"), 400, "dh", "dh must be a JSON array of numbers", "not a string"),
+    case("dC-Infinity", raw_of(output(), dC="[1, Infinity, 1]"), 400, "dC", "dC entry 2 is infinite"),
+    case("duplicate-W_y", raw_of(output())[:-1] + b', "W_y": [[1, 2, 3]]}', 400, "W_y", "W_y is given twice"),
+    case("unknown-field-W_x", body(W_x=[[1]]), 400, "body", "Unknown field 'W_x'", "W_y"),
+    # ---- several at once, in the order of ALL_FIELDS
+    case("gru-three-bad", gru(W_f=SEED_W_f, T=0, p_f=[1, 2, 3]), 400, ("W_f", "T", "p_f"),
+         "W_f is not used by the gru variant"),
+]
+
+NEW_BASES = (body(x=SEQ_X), peephole(), gru(), gru(gru_reset="before", x=SEQ_X), output(),
+             body(variant="no_forget", W_f=DROP, b_f=DROP), body(variant="coupled", W_i=DROP, b_i=DROP),
+             body(variant=None, gru_reset=None, T=None, W_y=None, dh=None),
+             gru(W_f=None, C_prev=None, dC=None, p_f=None))  # null: not given
+
+
+@pytest.mark.parametrize("request_, status, fields, phrases", NEW_API_CASES)
+def test_api_rejects_bad_new_fields(client, request_, status, fields, phrases):
+    assert_errors(_send_api(client, request_), status, fields, phrases)
+
+
+def test_new_api_cases_are_many_and_their_bases_are_valid(client):
+    assert len(NEW_API_CASES) >= 50 and len({p.id for p in NEW_API_CASES}) == len(NEW_API_CASES)
+    for request in NEW_BASES:  # unbroken, each base computes, or the cases prove nothing
+        r = _send_api(client, request)
+        assert r.status_code == 200, r.get_json()
+
+
+def text_of(example: dict, **changes) -> dict:
+    """A valid JSON example as the text fields of its permalink, then some fields replaced."""
+    from app.parse import parse_json_fields
+    from app.permalink import field_text
+    inp, errors = parse_json_fields(example)
+    assert errors == []
+    fields = field_text(inp)
+    for key, value in changes.items():
+        if value is DROP:
+            fields.pop(key, None)
+        else:
+            fields[key] = value
+    return fields
+
+
+NEW_TEXT_CASES = [
+    case("text-variant", text_of(body(), variant="Gru"), 400, "variant", "got 'Gru'"),
+    case("text-T-word", text_of(body(x=SEQ_X), T="two"), 400, "T", "T must be a whole number from 1 to 20",
+         "got 'two'"),
+    case("text-T-0", text_of(body(x=SEQ_X), T="0"), 400, "T", "got '0'"),
+    case("text-T-21", text_of(body(x=SEQ_X), T="21"), 400, "T", "at most 20", "got '21'"),
+    case("text-T-5000-digits", text_of(body(x=SEQ_X), T="9" * 5000), 400, "T", "got '99999"),
+    case("text-T-decimal", text_of(body(x=SEQ_X), T="2.0"), 400, "T", "got '2.0'"),
+    case("text-T-arabic-indic", text_of(body(x=SEQ_X), T="٢"), 400, "T", "got '٢'"),
+    case("text-T-mismatch", text_of(body(x=SEQ_X), T="3"), 400, "x", "x must have T = 3 rows"),
+    case("text-gru_reset", text_of(gru(), gru_reset="middle"), 400, "gru_reset", "got 'middle'"),
+    case("text-gru_reset-lstm", text_of(body(), gru_reset="after"), 400, "gru_reset", "only used by the gru variant"),
+    case("text-x-ragged-steps", text_of(body(x=SEQ_X), x="1, 2, 3; 4, 5"), 400, "x",
+         "x is ragged: row 2 (time step 2) has 2 numbers but row 1 has 3"),
+    case("text-x-step-banana", text_of(body(x=SEQ_X), x="1, 2, 3; 4, banana, 6"), 400, "x",
+         "x row 2 (t = 2), entry 2 is 'banana', which is not a number"),
+    case("text-x-21-steps", text_of(body(x=SEQ_X), x="; ".join(["1, 2, 3"] * 21), T=DROP), 400, "x",
+         "x has 21 rows (time steps)", "T <= 20"),
+    case("text-p_f-nan", text_of(peephole(), p_f="nan, 1, 2"), 400, "p_f", "p_f entry 1 is 'nan'", "NaN and infinity"),
+    case("text-p_i-missing", text_of(peephole(), p_i=""), 400, "p_i", "p_i is required by the peephole variant"),
+    case("text-W_y-columns", text_of(output(), W_y="1, 2\n3, 4"), 400, "W_y", "W_y must be k×n = 2×3"),
+    case("text-b_y-without-W_y", text_of(output(), W_y="", dy=""), 400, "b_y", "give W_y too"),
+    case("text-dy-without-W_y", text_of(output(), W_y="", b_y=""), 400, "dy", "dy is the gradient of the output"),
+    case("text-dh-underscore", text_of(output(), dh="1_0, 1, 1"), 400, "dh", "dh entry 1 is '1_0'", "underscores"),
+    case("text-gru-W_f", text_of(gru(), W_f="1 2 3 4 5 6\n1 2 3 4 5 6\n1 2 3 4 5 6"), 400, "W_f",
+         "W_f is not used by the gru variant"),
+    case("text-gru-C_prev", text_of(gru(), C_prev="0, 0, 0"), 400, "C_prev", "a GRU has no cell state"),
+    case("text-W_h-ragged", text_of(gru(), W_h="1 2 3 4 5 6\n1 2 3\n1 2 3 4 5 6"), 400, "W_h",
+         "W_h is ragged: row 2 has 3 numbers"),
+]
+
+
+@pytest.mark.parametrize("fields_, status, fields, phrases", NEW_TEXT_CASES)
+def test_api_get_rejects_bad_new_text(client, fields_, status, fields, phrases):
+    assert_errors(client.get(API, query_string=fields_), status, fields, phrases)
+
+
+@pytest.mark.parametrize("fields_, status, fields, phrases", NEW_TEXT_CASES)
+def test_page_shows_each_new_fields_message_at_the_field(client, fields_, status, fields, phrases):
+    for r in (client.get("/", query_string=fields_), client.post("/", data=fields_)):
+        assert r.status_code == 400 and r.mimetype == "text/html"
+        html = r.get_data(as_text=True)
+        assert '<link rel="canonical"' not in html and "Traceback" not in html
+        first = fields if isinstance(fields, str) else fields[0]
+        for phrase in phrases:
+            assert_message_at_field(html, first, phrase)  # the field is on the form, with its message
+        assert_field_value(html, first, fields_[first])  # and the learner's text, intact
+
+
+NEW_ARRAY_FIELDS = {  # field: the base that has it
+    "x": body(x=SEQ_X), "p_f": peephole(), "p_i": peephole(), "p_o": peephole(),
+    **{name: gru() for name in ("W_r", "b_r", "W_z", "b_z", "W_h", "b_h")},
+    **{name: output() for name in ("W_y", "b_y", "dh", "dC", "dy")},
+}
+
+
+def _with_first_of(base: dict, name: str, token: str) -> str:
+    """A base's value of `name` as JSON text, its first number replaced by `token`."""
+    value = base[name]
+    if isinstance(value[0], list):
+        rows = [", ".join(json.dumps(a) for a in row) for row in value]
+        rows[0] = ", ".join([token, *rows[0].split(", ")[1:]])
+        return "[" + ", ".join(f"[{row}]" for row in rows) + "]"
+    return "[" + ", ".join([token, *(json.dumps(a) for a in value[1:])]) + "]"
+
+
+def _where_of(base: dict, name: str) -> str:
+    if name == "x":
+        return "x row 1 (t = 1), entry 1"
+    return f"{name} row 1, entry 1" if isinstance(base[name][0], list) else f"{name} entry 1"
+
+
+@pytest.mark.parametrize("kind", JSON_KINDS)
+@pytest.mark.parametrize("name", NEW_ARRAY_FIELDS)
+def test_every_new_json_field_rejects_every_kind_of_non_number(client, name, kind):
+    token, phrase = JSON_KINDS[kind]
+    base = NEW_ARRAY_FIELDS[name]
+    r = client.post(API, data=raw_of(base, **{name: _with_first_of(base, name, token)}),
+                    content_type="application/json")
+    assert_errors(r, 400, name, (f"{_where_of(base, name)} is {phrase}",))
+
+
+@pytest.mark.parametrize("kind", TEXT_KINDS)
+@pytest.mark.parametrize("name", NEW_ARRAY_FIELDS)
+def test_every_new_text_field_rejects_every_kind_of_non_number(client, name, kind):
+    token, phrase = TEXT_KINDS[kind]
+    base = NEW_ARRAY_FIELDS[name]
+    text = text_of(base)[name]
+    rest = text.split(",", 1)[1]  # the first number of the first row is replaced
+    r = client.get(API, query_string=text_of(base, **{name: f"{token},{rest}"}))
+    assert_errors(r, 400, name, (f"{_where_of(base, name)} is {phrase}",))
+
+
+@FUZZ
+@given(name=st.sampled_from((*NEW_ARRAY_FIELDS, "variant", "gru_reset", "T")), value=json_values,
+       base=st.sampled_from(NEW_BASES[:5]))
+def test_any_json_value_in_a_new_field_is_200_or_400(client, name, value, base):
+    r = client.post(API, data=json.dumps({**base, name: value}), content_type="application/json")
+    assert r.status_code in (200, 400)
+    if r.status_code == 400:
+        for e in r.get_json()["errors"]:
+            assert_sentence(e["message"])
+
+
+@FUZZ
+@given(name=st.sampled_from((*NEW_ARRAY_FIELDS, "variant", "gru_reset", "T")), text=st.text(max_size=60),
+       base=st.sampled_from(NEW_BASES[:5]))
+def test_any_text_in_a_new_field_is_200_or_400(client, name, text, base):
+    r = client.get(API, query_string=text_of(base, **{name: text}))
+    assert r.status_code in (200, 400)
+    if r.status_code == 400:
+        for e in r.get_json()["errors"]:
+            assert_sentence(e["message"])

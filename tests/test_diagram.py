@@ -12,6 +12,7 @@ import pytest
 
 from app import diagram, fmt, permalink, presets
 from app.cell import LSTMInput, lstm_step
+from app.sequence import unroll
 from app.render_html import page_view
 
 STEP_IDS = {
@@ -196,7 +197,7 @@ def test_short_vector_shows_four_entries_in_full_and_longer_ones_by_their_size()
 def test_the_diagram_has_room_for_its_labels():
     """Each label fits between the wires around it: the columns follow the labels' widths."""
     for inp in (presets.QUESTION, presets.ANSWER, presets.random_example(16, 16, 1)):
-        d = diagram.cell_diagram(inp, lstm_step(inp))
+        d = diagram.cell_diagram(inp, unroll(inp))
         layer_x = sorted(float(b.tx) for b in d.boxes if b.cls == "layer")
         assert layer_x == [float(b.tx) for b in d.boxes if b.cls == "layer"]  # σ σ tanh σ, left to right
         by_name = {plain_name(l): l for l in d.labels}
@@ -216,7 +217,7 @@ def plain_name(label) -> str:
 
 def test_page_view_carries_the_diagram_and_step_views_their_curves():
     inp = presets.QUESTION
-    view = page_view(inp, lstm_step(inp), {})
+    view = page_view(inp, unroll(inp), {})
     assert isinstance(view["diagram"], diagram.Diagram)
     curves = {s.id: s.curve for g in view["groups"] for s in g.steps}
     assert {k for k, c in curves.items() if c is not None} == set(ACTIVATIONS)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app import latex, permalink, presets
+from app import fmt, latex, permalink, presets
 from app.cell import lstm_step
 
 
@@ -219,3 +219,34 @@ def test_every_step_carries_its_latex_for_copying(client):
         pre = re.search(r'<pre data-title="([^"]*)">(.*?)</pre>', step_html(html, step.id), re.S)
         assert unescape(pre.group(1)) == step.title
         assert unescape(pre.group(2)) == latex.step_latex(step)
+
+
+# ------------------------------------------------------------------------ the backward part
+
+def test_the_forward_page_links_to_its_backward_pass_and_back(client):
+    html = client.get("/").get_data(as_text=True)
+    back_link = "/backward?" + permalink.to_query(presets.QUESTION)
+    assert f'href="{back_link.replace("&", "&amp;")}"' in html
+    r = client.get(back_link)
+    assert r.status_code == 200
+    back = r.get_data(as_text=True)
+    assert f'<link rel="canonical" href="{back_link.replace("&", "&amp;")}">' in back
+    assert f'href="{link(presets.QUESTION).replace("&", "&amp;")}"' in back  # ← the forward pass
+    api = client.get("/api/v1/lstm?" + permalink.to_query(presets.QUESTION)).get_json()
+    assert re.findall(r'data-step="([^"]+)"', back) == [s["id"] for s in api["grad_steps"]]
+    assert "The backward pass, worked out" in back
+    assert f"= {fmt.show(api['loss'])}." in text(back)
+
+
+def test_the_backward_form_redirects_to_the_backward_permalink(client):
+    r = client.post("/backward", data=permalink.field_text(presets.ZERO_STATE))
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/backward?" + permalink.to_query(presets.ZERO_STATE)
+
+
+def test_live_editing_keeps_to_the_part_it_is_on(client):
+    r = client.post("/fragment", data={**permalink.field_text(presets.ZERO_STATE), "part": "backward"})
+    reply = r.get_json()
+    assert r.status_code == 200 and reply["ok"]
+    assert reply["permalink"] == "/backward?" + permalink.to_query(presets.ZERO_STATE)
+    assert 'data-step="grad.' in reply["html"] and 'data-step="f.matmul"' not in reply["html"]
