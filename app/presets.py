@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cell import LSTMInput
+from .variants import VARIANTS
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,24 @@ ZERO_STATE = LSTMInput(
     b_f=_a([1, 1]), b_i=_a([0, 0]), b_C=_a([0, 0]), b_o=_a([0, 0]),
 )
 
+def variant_example(variant: str, n: int = 2, m: int = 2, T: int = 1, seed: int = 1,
+                    output: int = 0) -> LSTMInput:
+    """A small example of any variant, with one-decimal numbers a learner can follow (drawn
+    from a fresh generator: same arguments, same example). `T` > 1 makes x a sequence; `output`
+    adds an output layer with that many outputs."""
+    rng = np.random.default_rng(seed)
+
+    def draw(*shape):
+        return np.round(rng.uniform(-1, 1, shape), 1) + 0.0  # + 0.0: no -0.0 in links
+
+    params = VARIANTS[variant].params
+    weights = {name: draw(n, n + m) if name.startswith("W_") else draw(n) for name in params}
+    extra = {"W_y": draw(output, n), "b_y": draw(output)} if output else {}
+    return LSTMInput(x=draw(T, m) if T > 1 else draw(m), h_prev=draw(n),
+                     C_prev=draw(n) if VARIANTS[variant].has_cell_state else None,
+                     variant=variant, **weights, **extra)
+
+
 PRESETS = (
     Preset("question", "The question's forget gate",
            "x = [1, 2, 3], h = [4, 5, 6] and the question's 3×6 W_f: W_f·v = [91, 175, 133], "
@@ -96,5 +115,17 @@ PRESETS = (
            "n = 3, m = 2; weights uniform in ±1/√n as PyTorch initialises them.", random_example()),
     Preset("zero", "Zero state",
            "h_{t-1} = C_{t-1} = 0, as at the first step of a sequence: C_t = i_t ∘ C̃_t.", ZERO_STATE),
+    Preset("sequence", "A sequence of 3 steps",
+           "x has 3 rows, one x_t each: h and C carry from one step to the next; an output "
+           "y_t = σ(W_y·h_t + b_y) after each.", variant_example("lstm", T=3, output=1)),
+    Preset("no_forget", "No forget gate (1997)",
+           "The original LSTM: C_t = C_{t-1} + i_t ∘ C̃_t, so the gradient along C is exactly 1.",
+           variant_example("no_forget", seed=2)),
+    Preset("peephole", "Peephole connections",
+           "Gers & Schmidhuber: the gates also read the cell state, p∘C.", variant_example("peephole", seed=3)),
+    Preset("coupled", "Coupled gates", "i_t = 1 − f_t: write exactly where you forget.",
+           variant_example("coupled", seed=4)),
+    Preset("gru", "GRU", "Reset and update gates, no cell state: h_t = (1 − z_t)∘h̃_t + z_t∘h_{t-1}.",
+           variant_example("gru", seed=5)),
 )
 DEFAULT = PRESETS[0]

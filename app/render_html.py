@@ -14,7 +14,7 @@ from types import SimpleNamespace as View  # attribute access: Jinja reads it fa
 
 from markupsafe import Markup, escape
 
-from . import diagram, fmt
+from . import carousel, diagram, fmt
 from .cell import LSTMInput
 from .latex import step_latex
 from .parse import ARRAY_FIELDS
@@ -334,7 +334,8 @@ def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "for
     one step of the standard cell) or "backward" (its gradient steps)."""
     if part == "backward":
         return {"dims": dimensions_view(inp), "groups": groups_view(res.grad_steps, notes),
-                "diagram": None, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss)}
+                "diagram": None, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
+                "carousel": carousel.carousel(inp, res)}  # None for the GRU (no cell state)
     one_lstm_step = inp.variant == "lstm" and not inp.is_sequence
     return {"dims": dimensions_view(inp), "groups": groups_view(res.steps, notes),
             "diagram": diagram.cell_diagram(inp, res) if one_lstm_step else None}
@@ -342,37 +343,36 @@ def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "for
 
 # ------------------------------------------------------------------------------ the form
 
-_FORM_GROUPS = (
-    (("Input and previous state", ""), (
-        ("x", "x<sub>t</sub>", "input: m numbers, e.g. 1, 2, 3"),
-        ("h_prev", "h<sub>t−1</sub>", "previous hidden state: n numbers (empty = zeros)"),
-        ("C_prev", "C<sub>t−1</sub>", "previous cell state: n numbers (empty = zeros)"),
-    )),
-    *((title, ((f"W_{g}", f"W<sub>{g}</sub>", "n rows of n+m numbers, one row per line"),
-               (f"b_{g}", f"b<sub>{g}</sub>", "n numbers")))
-      for g, title in (("f", ("Forget gate", "f<sub>t</sub> = σ(W<sub>f</sub>·v + b<sub>f</sub>)")),
-                       ("i", ("Input gate", "i<sub>t</sub> = σ(W<sub>i</sub>·v + b<sub>i</sub>)")),
-                       ("C", ("Candidate", "C\u0303<sub>t</sub> = tanh(W<sub>C</sub>·v + b<sub>C</sub>)")),
-                       ("o", ("Output gate", "o<sub>t</sub> = σ(W<sub>o</sub>·v + b<sub>o</sub>)")))),
-)
-
-
-# Issue 4's fields, shown only when the example has them (or they have an error), so that the
-# form of a GRU, peephole or sequence example posts that example back. Plain inputs for now: the
-# variant selector, the timeline and the backward view are the page's own work (issue 4).
-_MORE_FIELDS = (
-    ("variant", "variant", "lstm, no_forget, peephole, coupled or gru"),
-    ("gru_reset", "GRU reset", "after (PyTorch) or before (Cho et al. 2014)"),
-    ("T", "T", "time steps: the rows of x, one x<sub>t</sub> each"),
-    *((f"p_{g}", f"p<sub>{g}</sub>", "peephole weights: n numbers") for g in "fio"),
-    *((name, f"{name[0]}<sub>{name[2:]}</sub>", "n rows of n+m numbers, one row per line" if name[0] == "W"
-       else "n numbers") for name in ("W_r", "b_r", "W_z", "b_z", "W_h", "b_h")),
-    ("W_y", "W<sub>y</sub>", "output layer: k rows of n numbers"),
-    ("b_y", "b<sub>y</sub>", "output layer: k numbers"),
+# The form's fieldsets: (kind, title, equation, fields), each field (name, label, hint). A
+# variant shows its own; any other field shows only while it holds text or an error, so nothing
+# typed is ever hidden (and a wrong field is named where it is).
+_W_HINT = "n rows of n+m numbers, one row per line"
+_STATE = ("state", "Input and previous state", "", (
+    ("x", "x<sub>t</sub>", "input: m numbers, e.g. 1, 2, 3; for a sequence, one row per time step"),
+    ("h_prev", "h<sub>t−1</sub>", "previous hidden state: n numbers (empty = zeros)"),
+    ("C_prev", "C<sub>t−1</sub>", "previous cell state: n numbers (empty = zeros)"),
+))
+_GATES = tuple(
+    ("gate", title, equation, ((f"W_{g}", f"W<sub>{g}</sub>", _W_HINT), (f"b_{g}", f"b<sub>{g}</sub>", "n numbers")))
+    for g, title, equation in (
+        ("f", "Forget gate", "f<sub>t</sub> = σ(W<sub>f</sub>·v + b<sub>f</sub>)"),
+        ("i", "Input gate", "i<sub>t</sub> = σ(W<sub>i</sub>·v + b<sub>i</sub>)"),
+        ("C", "Candidate", "C\u0303<sub>t</sub> = tanh(W<sub>C</sub>·v + b<sub>C</sub>)"),
+        ("o", "Output gate", "o<sub>t</sub> = σ(W<sub>o</sub>·v + b<sub>o</sub>)"),
+        ("r", "Reset gate", "r<sub>t</sub> = σ(W<sub>r</sub>·v + b<sub>r</sub>)"),
+        ("z", "Update gate", "z<sub>t</sub> = σ(W<sub>z</sub>·v + b<sub>z</sub>)"),
+        ("h", "Candidate", "h\u0303<sub>t</sub> = tanh(W<sub>h</sub>·…)"),
+    ))
+_PEEPHOLES = ("state", "Peepholes", "the gates also read the cell state", tuple(
+    (f"p_{g}", f"p<sub>{g}</sub>", "n numbers") for g in "fio"))
+_MORE = ("more", "Output layer, gradients, time steps", "", (
+    ("W_y", "W<sub>y</sub>", "output layer y<sub>t</sub> = σ(W<sub>y</sub>·h<sub>t</sub> + b<sub>y</sub>): k rows of n numbers"),
+    ("b_y", "b<sub>y</sub>", "k numbers"),
     ("dh", "∂L/∂h<sub>T</sub>", "n numbers (empty = ones)"),
     ("dC", "∂L/∂C<sub>T</sub>", "n numbers (empty = zeros)"),
     ("dy", "∂L/∂y<sub>T</sub>", "k numbers (empty: the loss does not use y)"),
-)
+    ("T", "T", "time steps, only needed when each x<sub>t</sub> is one number"),
+))
 
 
 def _input(name: str, label: str, hint: str, fields: dict[str, str], errors: dict[str, str]) -> dict:
@@ -383,15 +383,36 @@ def _input(name: str, label: str, hint: str, fields: dict[str, str], errors: dic
 
 
 def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
-    """The form's fieldsets: each input with its label, hint, the user's text and its error."""
+    """The form's fieldsets for the example's variant: each input with its label, hint, the
+    user's text and its error."""
+    variant = VARIANTS.get(fields.get("variant") or "lstm", VARIANTS["lstm"])
+    wanted = {"x", "h_prev", *variant.params, *(("C_prev",) if variant.has_cell_state else ())}
     groups = []
-    for title, specs in _FORM_GROUPS:
-        inputs = [_input(name, label, hint, fields, errors) for name, label, hint in specs]
-        groups.append({"title": title[0], "equation": Markup(title[1]), "inputs": inputs,
-                       "kind": "gate" if inputs[0]["matrix"] else "state"})
-    more = [_input(name, label, hint, fields, errors) for name, label, hint in _MORE_FIELDS
-            if fields.get(name) or name in errors]
-    if more:
-        groups.append({"title": "Variant, sequence, output layer and gradients", "equation": Markup(""),
-                       "inputs": more, "kind": "state"})
+    for kind, title, equation, specs in (_STATE, *_GATES, _PEEPHOLES, _MORE):
+        inputs = [_input(name, label, hint, fields, errors) for name, label, hint in specs
+                  if name in wanted or fields.get(name) or name in errors or kind == "more"]
+        if inputs:
+            groups.append({"title": title, "equation": Markup(equation), "inputs": inputs, "kind": kind,
+                           "open": any(i["value"] or i["error"] for i in inputs)})
     return groups
+
+
+def choices(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
+    """The form's selects: the concatenation order, the cell variant, and the GRU's reset
+    placement ("" = not given). A value no option has (typed into a link) stays selected as
+    typed, next to its message, so the learner sees what was read."""
+    selects = (
+        ("concat", "Concatenation order v =", (("hx", "[hₜ₋₁, xₜ] (Colah's order)"),
+                                                ("xh", "[xₜ, hₜ₋₁] (the seed's numbers)")), "hx"),
+        ("variant", "Cell", tuple((name, v.title) for name, v in VARIANTS.items()), "lstm"),
+        ("gru_reset", "GRU reset", (("", "—"), ("after", "after (PyTorch, Keras, cuDNN)"),
+                                    ("before", "before (Cho et al. 2014)")), ""),
+    )
+    out = []
+    for name, label, options, default in selects:
+        value = fields.get(name) or default
+        if value not in dict(options):
+            options = (*options, (value, f"{value} (not one of these)"))
+        out.append({"name": name, "label": label, "options": options, "value": value,
+                    "error": errors.get(name)})
+    return out

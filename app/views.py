@@ -11,7 +11,7 @@ from .cache import remembered
 from .notes import notes_for
 from .parse import ALL_FIELDS, MAX_DIM
 from .permalink import LINK_LIMIT, to_query
-from .render_html import form_view, latex_to_html, page_view
+from .render_html import choices, form_view, latex_to_html, page_view
 
 bp = Blueprint("page", __name__)
 
@@ -123,6 +123,7 @@ def _render(ex: example.Example, part: str):
     presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
                     for p, query in _preset_queries()]
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
+                           choices=choices(fields, errors),
                            presets=presets_view, **_context(ex, part))
     return html, 200 if ex.ok else 400
 

@@ -323,6 +323,9 @@ def assert_field_value(html: str, name: str, text: str):
     if inp is None:
         inp = re.search(rf'<input\b[^>]*\bvalue="([^"]*)"[^>]*\bname="{name}"', html)
     area = re.search(rf'<textarea\b[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', html, re.S)
+    select = re.search(rf'<select\b[^>]*\bname="{name}"[^>]*>(.*?)</select>', html, re.S)
+    if select:  # a select keeps the typed value as its selected option
+        area = re.search(r'<option value="([^"]*)" selected>', select.group(1))
     assert inp or area, name
     shown = unescape(inp.group(1) if inp else area.group(1))
     assert shown.strip("\n") == text.strip("\n"), (name, shown, text)
@@ -331,7 +334,7 @@ def assert_field_value(html: str, name: str, text: str):
 def assert_message_at_field(html: str, field: str, phrase: str):
     """The message sits in the field's own part of the form, between its neighbours' inputs."""
     names = [mt.start() for mt in re.finditer(r'<(?:input|textarea|select)\b[^>]*\bname="', html)]
-    own = re.search(rf'<(?:input|textarea)\b[^>]*\bname="{re.escape(field)}"', html)
+    own = re.search(rf'<(?:input|textarea|select)\b[^>]*\bname="{re.escape(field)}"', html)
     assert own is not None, field
     before = max([p for p in names if p < own.start()], default=0)
     after = min([p for p in names if p > own.start()], default=len(html))

@@ -249,8 +249,10 @@ def test_the_form_of_a_variant_page_posts_the_same_example_back(client):
         form[name] = value
     for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
         form[name] = value
-    form["concat"] = "hx"  # the <select>
-    assert form["variant"] == "gru" and form["gru_reset"] == "before" and form["T"] == "3"
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        form[name] = re.search(r'<option value="([^"]*)" selected>', options).group(1)
+    assert form["concat"] == "hx" and form["variant"] == "gru" and form["gru_reset"] == "before"
+    assert form["T"] == "3"
     r = client.post("/", data={k: unescape(v) for k, v in form.items()})
     assert r.status_code == 303
     location = urlsplit(r.headers["Location"])
