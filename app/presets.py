@@ -117,7 +117,7 @@ PRESETS = (
            "h_{t-1} = C_{t-1} = 0, as at the first step of a sequence: C_t = i_t ∘ C̃_t.", ZERO_STATE),
     Preset("sequence", "A sequence of 3 steps",
            "x has 3 rows, one x_t each: h and C carry from one step to the next; an output "
-           "y_t = σ(W_y·h_t + b_y) after each.", variant_example("lstm", T=3, output=1)),
+           "y_t = σ(W_y·h_t + b_y) after each.", variant_example("lstm", T=3, output=1, seed=3)),
     Preset("no_forget", "No forget gate (1997)",
            "The original LSTM: C_t = C_{t-1} + i_t ∘ C̃_t, so the gradient along C is exactly 1.",
            variant_example("no_forget", seed=2)),

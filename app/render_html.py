@@ -331,14 +331,48 @@ def dimensions_view(inp: LSTMInput) -> dict:
 
 def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "forward") -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
-    one step of the standard cell) or "backward" (its gradient steps)."""
+    one step of the standard cell) or "backward" (its gradient steps, and the plot of what
+    reaches C_{T-k})."""
+    steps = res.grad_steps if part == "backward" else res.steps
+    view = {"dims": dimensions_view(inp), "groups": groups_view(steps, notes),
+            "timeline": timeline_view(steps, res.timesteps), "diagram": None, "carousel": None}
     if part == "backward":
-        return {"dims": dimensions_view(inp), "groups": groups_view(res.grad_steps, notes),
-                "diagram": None, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
+        return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
                 "carousel": carousel.carousel(inp, res)}  # None for the GRU (no cell state)
-    one_lstm_step = inp.variant == "lstm" and not inp.is_sequence
-    return {"dims": dimensions_view(inp), "groups": groups_view(res.steps, notes),
-            "diagram": diagram.cell_diagram(inp, res) if one_lstm_step else None}
+    if inp.variant == "lstm" and not inp.is_sequence:
+        view["diagram"] = diagram.cell_diagram(inp, res)
+    return view
+
+
+_TIME = re.compile(r"^(?:grad\.)?t(\d+)\.")  # the time step in a sequence's step ids (trace.py)
+
+
+def timeline_view(steps: list[Step], timesteps: list[dict]) -> list[View]:
+    """For a sequence: each time step, the id of its first step on this page (and of all its
+    steps, so its link lights up with any of them), and the h_t (and C_t) it hands on to the
+    next step. Empty for a single step."""
+    ids: dict[int, list[str]] = {}
+    for step in steps:
+        mt = _TIME.match(step.id)
+        if mt:
+            ids.setdefault(int(mt.group(1)), []).append(step.id)
+    out = []
+    for entry in timesteps:
+        t = int(entry["t"])
+        if t in ids:
+            carried = [f"h{_sub(t)} = {_short(entry['h'])}"]
+            if "C" in entry:
+                carried.append(f"C{_sub(t)} = {_short(entry['C'])}")
+            out.append(View(t=t, step=ids[t][0], steps=" ".join(ids[t]), carried=", ".join(carried)))
+    return out
+
+
+def _sub(t: int) -> str:
+    return str(t).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _short(vector) -> str:
+    return "[" + ", ".join(fmt.show(x) for x in list(vector)[:4]) + (", …]" if len(vector) > 4 else "]")
 
 
 # ------------------------------------------------------------------------------ the form

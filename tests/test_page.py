@@ -250,3 +250,24 @@ def test_live_editing_keeps_to_the_part_it_is_on(client):
     assert r.status_code == 200 and reply["ok"]
     assert reply["permalink"] == "/backward?" + permalink.to_query(presets.ZERO_STATE)
     assert 'data-step="grad.' in reply["html"] and 'data-step="f.matmul"' not in reply["html"]
+
+
+def test_a_sequence_has_a_timeline_carrying_h_and_C_from_step_to_step(client):
+    preset = next(p for p in presets.PRESETS if p.key == "sequence")
+    r = client.get(link(preset.example))
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    nav = re.search(r'<nav class="timeline".*?</nav>', html, re.S).group(0)
+    api = client.get("/api/v1/lstm?" + permalink.to_query(preset.example)).get_json()
+    assert re.findall(r'href="#([^"]+)"', nav) == ["t1.v.concat", "t2.v.concat", "t3.v.concat"]
+    for entry in api["timesteps"]:
+        t = entry["t"]
+        sub = str(t).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+        assert f"h{sub} = [{', '.join(fmt.show(x) for x in entry['h'])}]" in text(nav)
+        assert f"C{sub} = [{', '.join(fmt.show(x) for x in entry['C'])}]" in text(nav)
+    # the backward page's timeline links to the backward steps
+    back = client.get("/backward?" + permalink.to_query(preset.example)).get_data(as_text=True)
+    back_nav = re.search(r'<nav class="timeline".*?</nav>', back, re.S).group(0)
+    assert all(h.startswith("grad.t") for h in re.findall(r'href="#([^"]+)"', back_nav))
+    # a single step has none
+    assert '<nav class="timeline"' not in client.get("/").get_data(as_text=True)
