@@ -27,10 +27,15 @@ def notes_for(inp: LSTMInput, res) -> dict[str, list[str]]:
 
     n, m = inp.n, inp.m
     concat_id = None  # the concatenation step of the current time step
-    first_matmul = True
+    first_matmul = first_gate = first_update = True
     for step in res.steps:
         if step.op == "concat" and step.result.name == "v":
             concat_id = step.id
+            if inp.concat == "xh" and first_matmul:
+                add(step.id, f"Here x_t comes first: the first m = {m} columns of every W multiply "
+                             f"x_t, the last n = {n} multiply h_{{t-1}}. In Colah's order [h_{{t-1}}, "
+                             f"x_t] the same cell has its columns swapped round: the order is part of "
+                             f"what W means.")
         elif step.op == "matvec" and _reads_v(step):
             W = step.operands[0].name
             if first_matmul and n == m:
@@ -53,6 +58,19 @@ def notes_for(inp: LSTMInput, res) -> dict[str, list[str]]:
         elif step.op == "sigmoid" and np.any(step.operands[0].value == 22):
             add(step.id, f"σ(22) = {show(1 / (1 + np.exp(-22.0)))}: not 'about 0.999' as "
                          "the seed's answer says, but within 3×10⁻¹⁰ of 1.")
+        if step.op == "sigmoid" and first_gate:
+            inside = [a for a in step.result.value.tolist() if 0.01 < a < 0.99]
+            if inside:
+                first_gate = False
+                add(step.id, f"A gate value like {show(inside[0])} is a fraction applied every time, "
+                             "not a probability: nothing is sampled, and the same numbers always give "
+                             "the same gate. (The seed's answer says the gates decide "
+                             "'stochastically'; they do not.)")
+        if step.op == "hadamard" and step.result.name == "h" and first_update and inp.variant != "gru":
+            first_update = False
+            add(step.id, f"h_t has n = {n} entries, exactly like C_t: it is C_t squashed by tanh and "
+                         "scaled by the output gate, entry by entry, so the cell state and the hidden "
+                         "state always have the same size.")
     if inp.variant == "gru":
         update = next(s.id for s in res.steps if s.id.endswith("h.update"))
         add(update, "Colah's post writes h_t = (1 − z_t) ∘ h_{t-1} + z_t ∘ h̃_t: the roles of z and "

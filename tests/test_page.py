@@ -58,10 +58,22 @@ def test_question_preset_notes_the_3x6_shape_the_row_vector_and_the_concat_order
 
 
 def test_notes_follow_the_numbers_not_the_preset(client):
-    """A random example shows none of the seed's remarks."""
+    """A random example shows none of the seed's slips, only what its own numbers show."""
     html = client.get(link(presets.random_example(3, 2, 5))).get_data(as_text=True)
-    assert 'class="step"' in html
-    assert 'class="note"' not in html
+    notes = [text(n) for n in re.findall(r'<p class="note">(.*?)</p>', html, re.S)]
+    assert notes and not any("[22, 42, 62]" in n or "[91 175 133]" in n or "σ(22)" in n for n in notes)
+
+
+def test_things_people_get_wrong_are_shown_where_the_example_makes_them_visible(client):
+    html = client.get("/").get_data(as_text=True)  # n = m = 3, concat xh, σ saturated in f
+    assert "the first m = 3 columns of every W multiply" in text(step_html(html, "v.concat")).replace("xt", "x_t")
+    assert "same size" in text(step_html(html, "h.update"))
+    # f is saturated (no fraction to show), so the note on determinism waits for i … which is
+    # saturated too, and then o, the first gate with a value strictly inside (0.01, 0.99)
+    assert "not a probability" not in text(step_html(html, "f.sigmoid"))
+    assert "not a probability" in text(step_html(html, "o.sigmoid"))
+    hx = client.get(link(presets.ZERO_STATE)).get_data(as_text=True)
+    assert "columns of every W multiply" not in hx  # Colah's order: nothing to point out
 
 
 # ---------------------------------------------------------------- saturation, dims, folding
