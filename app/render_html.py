@@ -331,7 +331,7 @@ def dimensions_view(inp: LSTMInput) -> dict:
 
 def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "forward") -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
-    one step of the standard cell) or "backward" (its gradient steps, and the plot of what
+    the variant's cell) or "backward" (its gradient steps, and the plot of what
     reaches C_{T-k})."""
     steps = res.grad_steps if part == "backward" else res.steps
     view = {"dims": dimensions_view(inp), "groups": groups_view(steps, notes),
@@ -339,8 +339,7 @@ def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "for
     if part == "backward":
         return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
                 "carousel": carousel.carousel(inp, res)}  # None for the GRU (no cell state)
-    if inp.variant == "lstm" and not inp.is_sequence:
-        view["diagram"] = diagram.cell_diagram(inp, res)
+    view["diagram"] = diagram.cell_diagram(inp, res)  # every variant; a sequence: the cell of every step
     return view
 
 

@@ -3,6 +3,7 @@ example's values) and the σ / tanh curves on the activation steps; the geometry
 app/diagram.py directly; and no style attribute anywhere (the CSP's style-src 'self')."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from html import unescape
@@ -242,3 +243,105 @@ def test_the_fragment_for_live_edits_carries_the_diagram_too(client):
     html = r.get_json()["html"]
     assert 'class="cell-diagram"' in html and "f = [1, 1, 1]" in text(html)
     assert not re.search(r"\sstyle\s*=", html, re.I)
+
+
+# ------------------------------------------------------------- every variant, sequences
+
+VARIANT_PRESETS = [p for p in presets.PRESETS if p.key in ("sequence", "no_forget", "peephole", "coupled", "gru")]
+
+
+def forward_ids(inp) -> set[str]:
+    return {s.id for s in unroll(inp, with_grads=False).steps}
+
+
+def used_ids(svg: str) -> set[str]:
+    return {s for steps in re.findall(r'data-steps="([^"]*)"', svg) for s in steps.split()}
+
+
+@pytest.mark.parametrize("preset", VARIANT_PRESETS, ids=lambda p: p.key)
+def test_every_variant_and_sequence_has_its_diagram(client, preset):
+    html = client.get(link(preset.example)).get_data(as_text=True)
+    svg = svg_of(html)
+    assert 'role="img"' in svg and '<title id="diagram-title">' in svg and '<desc id="diagram-desc">' in svg
+    assert not re.search(r"\sstyle\s*=", svg, re.I)
+    ids = forward_ids(preset.example)
+    used = used_ids(svg)
+    assert used <= ids  # no part names a step that does not exist
+    # every forward step lights some part (the output layer y_t is not drawn)
+    assert {s for s in ids if ".y." not in f".{s}"} <= used
+
+
+@pytest.mark.parametrize("variant", ["no_forget", "peephole", "coupled", "gru"])
+@pytest.mark.parametrize("concat", ["hx", "xh"])
+def test_random_examples_of_every_variant_light_every_step(variant, concat):
+    for seed in range(3):
+        inp = presets.variant_example(variant, n=3, m=2, seed=seed)
+        inp = dataclasses.replace(inp, concat=concat)
+        res = unroll(inp, with_grads=False)
+        d = diagram.cell_diagram(inp, res)
+        used = {s for p in d.parts() for s in p.steps.split()}
+        assert used == {s.id for s in res.steps}
+        for label in d.labels:  # every label inside the picture
+            width = diagram.text_width(label.parts)
+            left = float(label.x) - (width if "end" in label.cls else 0)
+            assert 0 <= left and left + width <= float(d.width)
+
+
+def test_gru_reset_before_and_after_draw_their_own_candidate():
+    base = presets.variant_example("gru", seed=5)
+    for reset, box in (("after", True), ("before", False)):
+        inp = dataclasses.replace(base, gru_reset=reset)
+        res = unroll(inp, with_grads=False)
+        d = diagram.cell_diagram(inp, res)
+        assert {s for p in d.parts() for s in p.steps.split()} == {s.id for s in res.steps}
+        assert any(b.cls == "lin" for b in d.boxes) is box  # W_h^h's own box only when r comes after it
+        names = {plain_name(l) for l in d.labels}
+        assert ("r∘(Whh·ht−1)" in names) is box and ("r∘ht−1" in names) is not box
+
+
+def test_the_variants_wires_carry_their_values(client):
+    for key, fields in (("no_forget", ("i", "C_tilde", "o", "C", "h")), ("peephole", ("f", "i", "o", "C", "h")),
+                        ("coupled", ("f", "i", "C_tilde", "C", "h")), ("gru", ("r", "z", "h_tilde", "h"))):
+        preset = next(p for p in presets.PRESETS if p.key == key)
+        res = unroll(preset.example, with_grads=False)
+        svg = text(svg_of(client.get(link(preset.example)).get_data(as_text=True)))
+        sym = {"C_tilde": "C̃", "h_tilde": "h̃", "C": "Ct", "h": "ht"}
+        for field in fields:
+            assert f"{sym.get(field, field)} = {diagram.short_vector(res.last[field])}" in svg, (key, field)
+    peep = unroll(presets.PRESETS[6].example, with_grads=False)
+    svg = text(svg_of(client.get(link(presets.PRESETS[6].example)).get_data(as_text=True)))
+    pf = next(s for s in peep.steps if s.id == "f.peephole").result.value
+    assert f"pf∘Ct−1 = {diagram.short_vector(pf)}" in svg
+
+
+def test_no_forget_has_no_forget_layer_and_coupled_no_input_layer(client):
+    for key, absent in (("no_forget", "forget"), ("coupled", "input")):
+        preset = next(p for p in presets.PRESETS if p.key == key)
+        svg = svg_of(client.get(link(preset.example)).get_data(as_text=True))
+        assert f'class="gate" x' in svg and f">{absent}</text>" not in svg
+    coupled = next(p for p in presets.PRESETS if p.key == "coupled")
+    svg = svg_of(client.get(link(coupled.example)).get_data(as_text=True))
+    assert re.search(r'<g class="pill" data-steps="i.coupled">', svg) and ">1 −</text>" in svg
+
+
+def test_the_gru_has_no_cell_state_line(client):
+    preset = next(p for p in presets.PRESETS if p.key == "gru")
+    svg = svg_of(client.get(link(preset.example)).get_data(as_text=True))
+    assert 'class="wire cs"' not in svg and "C" not in {plain_name(l)[:1] for l in
+                                                         diagram.cell_diagram(preset.example, unroll(preset.example)).labels}
+
+
+def test_a_sequence_draws_the_last_step_and_lights_for_every_time_step(client):
+    preset = next(p for p in presets.PRESETS if p.key == "sequence")
+    res = unroll(preset.example, with_grads=False)
+    html = client.get(link(preset.example)).get_data(as_text=True)
+    svg = svg_of(html)
+    # the forget layer lights at t = 1, 2 and 3
+    assert re.search(r'<g class="layer" data-steps="t1.f.matmul t2.f.matmul t3.f.matmul t1.f.bias', svg)
+    flat = text(svg)
+    last, prev = res.timesteps[-1], res.timesteps[-2]
+    assert f"f = {diagram.short_vector(last['f'])}" in flat and f"ht = {diagram.short_vector(last['h'])}" in flat
+    assert f"ht−1 = {diagram.short_vector(prev['h'])}" in flat  # h_{T-1}, not h_0
+    assert f"xt = {diagram.short_vector(preset.example.x.reshape(3, -1)[-1])}" in flat
+    assert "t = 3 of 3" in flat
+    assert "with the values of the last one, t = 3 of 3" in text(html)
