@@ -756,7 +756,7 @@ def _gru_diagram(inp: LSTMInput, ex: _Example) -> Diagram:
 
     if after:
         cand_ids = "h_tilde.xcols h_tilde.matmulx h_tilde.bias h_tilde.sum h_tilde.tanh"
-        cand_pre = "W_h^x·xₜ + b_h + r∘(W_h^h·hₜ₋₁)"
+        cand_pre = "Wₕˣ·xₜ + b_h + r∘(Wₕʰ·hₜ₋₁)"
     else:
         cand_ids = "h_tilde.concat h_tilde.matmul h_tilde.bias h_tilde.tanh"
         cand_pre = ("W_h·[r∘hₜ₋₁, xₜ] + b_h" if inp.concat == "hx" else "W_h·[xₜ, r∘hₜ₋₁] + b_h")
@@ -772,11 +772,11 @@ def _gru_diagram(inp: LSTMInput, ex: _Example) -> Diagram:
     if after:
         boxes.append(Box(_n(xr - 22), _n(Y["wh"] - 12), "44", "24", _n(xr), _n(Y["wh"]), "Wₕʰ",
                          "h_tilde.hcols h_tilde.matmulh",
-                         f"W_h^h, the columns of W_h that meet hₜ₋₁ (no activation): W_h^h·hₜ₋₁ = "
+                         f"Wₕʰ, the columns of W_h that meet hₜ₋₁ (no activation): Wₕʰ·hₜ₋₁ = "
                          f"{full_vector(values['Whh'])}", "lin", "3"))
     nodes = [
         _node(xr, Y["mid"], "times", "h_tilde.reset",
-              f"reset: {'r∘(W_h^h·hₜ₋₁)' if after else 'r∘hₜ₋₁'} = {full_vector(rh)}"),
+              f"reset: {'r∘(Wₕʰ·hₜ₋₁)' if after else 'r∘hₜ₋₁'} = {full_vector(rh)}"),
         _node(xz, cs, "times", "h.old", f"keep: z∘hₜ₋₁ = {full_vector(values['zh'])}"),
         _node(x_plus, Y["one"], "times", "h.new", f"take: (1 − z)∘h̃ = {full_vector(values['new'])}"),
         _node(x_plus, cs, "plus", "h.update", f"hₜ = (1 − z)∘h̃ + z∘hₜ₋₁ = {full_vector(last['h'])}"),
@@ -806,8 +806,8 @@ def _gru_diagram(inp: LSTMInput, ex: _Example) -> Diagram:
         labels.append(_label("Whh", values["Whh"], xr + _PAD, Y["mid"] - 24, "h_tilde.matmulh h_tilde.reset"))
 
     s = {k: short_vector(v) for k, v in values.items()}
-    reset = (f"r multiplies W_h^h·hₜ₋₁ (the columns of W_h that meet hₜ₋₁), giving r∘(W_h^h·hₜ₋₁) = "
-             f"{s['rWh']}, which the tanh layer adds to W_h^x·xₜ + b_h (reset after the product, as PyTorch "
+    reset = (f"r multiplies Wₕʰ·hₜ₋₁ (the columns of W_h that meet hₜ₋₁), giving r∘(Wₕʰ·hₜ₋₁) = "
+             f"{s['rWh']}, which the tanh layer adds to Wₕˣ·xₜ + b_h (reset after the product, as PyTorch "
              f"and Keras do)" if after else
              f"r multiplies hₜ₋₁, giving r∘hₜ₋₁ = {s['rh']}, which the tanh layer reads with xₜ (reset "
              f"before the product, as in Cho et al. 2014)")
@@ -820,7 +820,7 @@ def _gru_diagram(inp: LSTMInput, ex: _Example) -> Diagram:
             f"the right.")
     caption = ("One GRU step (Cho et al. 2014), laid out like Colah's GRU figure: there is no cell state, "
                "the hidden state runs along the top; the reset gate r shapes the tanh candidate h̃ "
-               + ("after W_h^h multiplies hₜ₋₁ (gru_reset = “after”, as PyTorch and Keras)"
+               + ("after Wₕʰ multiplies hₜ₋₁ (gru_reset = “after”, as PyTorch and Keras)"
                   if after else "by scaling hₜ₋₁ before W_h reads it (gru_reset = “before”, as Cho et al.)")
                + ", and the update gate z mixes: hₜ = (1 − z)∘h̃ + z∘hₜ₋₁ (Colah's post swaps z and 1 − z). "
                "The wires carry this example's values (hover one for all of its entries); when you step "
