@@ -33,10 +33,11 @@ class Example:
         return permalink.field_text(self.inp) if self.inp is not None else {}
 
 
-def from_input(inp: LSTMInput, fields: dict[str, str] | None = None) -> Example:
+def from_input(inp: LSTMInput, fields: dict[str, str] | None = None, grads: bool = True) -> Example:
+    """`grads=False` skips the backward pass (the forward page does not show it)."""
     ex = Example(typed=fields, inp=inp)
     try:
-        ex.result = unroll(inp)
+        ex.result = unroll(inp, with_grads=grads)
     except FloatingPointError as e:  # unreachable within the caps; never a 500 if it happens
         ex.errors = [{"field": "body", "message": f"The arithmetic failed in float64 ({e}); "
                                                   f"try smaller numbers."}]
@@ -45,7 +46,7 @@ def from_input(inp: LSTMInput, fields: dict[str, str] | None = None) -> Example:
     return ex
 
 
-def from_pairs(pairs: Iterable[tuple[str, str]]) -> Example:
+def from_pairs(pairs: Iterable[tuple[str, str]], grads: bool = True) -> Example:
     """Query-string or form pairs (text in any accepted format)."""
     fields, errors = permalink.from_pairs(pairs)
     if any(e["field"] == "z" for e in errors):
@@ -56,7 +57,7 @@ def from_pairs(pairs: Iterable[tuple[str, str]]) -> Example:
     errors = errors + parse_errors
     if errors:
         return Example(typed=fields, errors=errors)
-    return from_input(inp)
+    return from_input(inp, grads=grads)
 
 
 def from_json(body) -> Example:

@@ -26,20 +26,21 @@ PARTS = {"forward": "page.index", "backward": "page.backward"}
 @bp.get("/")
 @remembered
 def index():
-    return _render(_from_query(), "forward")
+    return _render(_from_query("forward"), "forward")
 
 
 @bp.get("/backward")
 @remembered
 def backward():
     """Every gradient of L = Σ dh∘h_T + Σ dC∘C_T, written out like the forward steps."""
-    return _render(_from_query(), "backward")
+    return _render(_from_query("backward"), "backward")
 
 
-def _from_query() -> example.Example:
+def _from_query(part: str) -> example.Example:
+    grads = part == "backward"  # the forward page does not pay for the backward pass
     if not any(key in request.args for key in _LINK_KEYS):
-        return example.from_input(presets.DEFAULT.example)
-    return example.from_pairs(request.args.items(multi=True))
+        return example.from_input(presets.DEFAULT.example, grads=grads)
+    return example.from_pairs(request.args.items(multi=True), grads=grads)
 
 
 @bp.post("/")
@@ -53,7 +54,7 @@ def submit_backward():
 
 
 def _submit(part: str):
-    ex = example.from_pairs(request.form.items(multi=True))
+    ex = example.from_pairs(request.form.items(multi=True), grads=part == "backward")
     if ex.ok and ex.query:
         return redirect(_link(part, ex.query), 303)
     return _render(ex, part)  # errors (400), or an example too large for a link (200)
@@ -77,7 +78,7 @@ def random():
     if errors:
         return render_template("error.html", code=400, name="Bad random example",
                                message=" ".join(errors)), 400
-    ex = example.from_input(presets.random_example(**values))
+    ex = example.from_input(presets.random_example(**values), grads=False)
     if ex.query:
         return redirect(_link("forward", ex.query), 303)
     return _render(ex, "forward")
@@ -87,8 +88,7 @@ def random():
 @remembered
 def latex_text():
     """The whole derivation as LaTeX ($$ … $$ blocks), for the example in the query."""
-    ex = (example.from_pairs(request.args.items(multi=True))
-          if any(key in request.args for key in _LINK_KEYS) else example.from_input(presets.DEFAULT.example))
+    ex = _from_query("forward")  # the forward steps' LaTeX
     if not ex.ok:
         body = "".join(f"% {e['field']}: {e['message']}\n" for e in ex.errors)
         return Response(body, 400, mimetype="text/plain")
@@ -135,7 +135,7 @@ def fragment():
     here ({"ok": false, "errors": […]}, status 200), not a failed request: the learner is
     still typing, and the browser would log every 400 as an error in the console."""
     part = request.form.get("part") if request.form.get("part") in PARTS else "forward"
-    ex = example.from_pairs(request.form.items(multi=True))
+    ex = example.from_pairs(request.form.items(multi=True), grads=part == "backward")
     if not ex.ok:
         return jsonify(ok=False, errors=ex.errors)
     html = render_template("_worked.html", **_context(ex, part))
