@@ -1,8 +1,9 @@
-"""The pages: the example (GET / with a permalink's query, or the seed's example), the form
-(POST /, which redirects to the permalink), random examples, LaTeX, and a minimal route."""
+"""The pages: an example's forward pass (GET / with a permalink's query, or the seed's example)
+and backward pass (GET /backward), the form (POST to either, which redirects to the permalink),
+live editing (POST /fragment), random examples, LaTeX, and a minimal route."""
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
@@ -101,7 +102,7 @@ def healthz():
     return Response("ok\n", mimetype="text/plain")
 
 
-@cache
+@lru_cache(maxsize=None)  # the presets never change: their links are built once
 def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
@@ -110,7 +111,7 @@ def _context(ex: example.Example, part: str) -> dict:
     """What index.html and its part _worked.html are rendered from."""
     view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part) if ex.ok else None
     return dict(
-        ex=ex, view=view, part=part, link=_link(part, ex.query), link_limit=LINK_LIMIT, max_dim=MAX_DIM,
+        view=view, part=part, link=_link(part, ex.query), link_limit=LINK_LIMIT,
         forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
         api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
