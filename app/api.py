@@ -4,10 +4,10 @@ POST a JSON object, or GET with a permalink's query: the same example gives the 
 every number at full float64 precision.
 
 The answer, v1's fields first and unchanged, then issue 4's additions:
-- the variant's outputs at the last time step (LSTM: f, i, C_tilde, o, C, h, z_f, z_i, z_C,
-  z_o; no_forget has no f, z_f; coupled no z_i; GRU: r, z, h_tilde, h, z_r, z_z, z_h), and
-  y, z_y with an output layer; n, m, concat, v, permalink, steps (the forward trace);
-- variant, T, gru_reset (GRU only), k (with an output layer);
+- the cell's outputs at the last time step (`CellSpec.outputs`; the LSTM's: f, i, C_tilde, o,
+  C, h, z_f, z_i, z_C, z_o), and y, z_y with an output layer; n, m, concat, v, permalink, steps
+  (the forward trace);
+- variant, T, the cell's options (`gru_reset` for the GRU), k (with an output layer);
 - timesteps: one object per time step t = 1…T with t, that step's outputs, v, y, z_y, and dh, dC
   (∂L/∂h_t, ∂L/∂C_t: the gradient that reaches that step's state);
 - loss (L's value) and loss_formula (LaTeX); grads: ∂L/∂ each input field, by its name, shaped
@@ -21,14 +21,11 @@ from flask import Blueprint, jsonify, request, url_for
 
 from . import example, latex
 from .cache import remembered
-from .parse import ALL_FIELDS
+from .cells import VARIANTS
+from .fields import ALL_FIELDS
 from .permalink import LINK_LIMIT
-from .variants import VARIANTS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-OUTPUTS = ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_i", "z_C", "z_o")  # v1's, the LSTM's
-
 
 class _DuplicateKey(ValueError):
     def __init__(self, key: str):
@@ -84,10 +81,10 @@ def _respond(ex: example.Example):
     if not ex.ok:
         return _errors(ex.errors)
     res, inp = ex.result, ex.inp
-    variant = VARIANTS[inp.variant]
+    spec = VARIANTS[inp.variant]
     last = res.last
-    out = {name: last[name].tolist() for name in variant.outputs}
-    if inp.W_y is not None:
+    out = {name: last[name].tolist() for name in spec.outputs}
+    if inp.k is not None:
         out.update(y=last["y"].tolist(), z_y=last["z_y"].tolist())
     out.update(
         n=inp.n, m=inp.m, concat=inp.concat, v=last["v"].tolist(),
@@ -98,10 +95,10 @@ def _respond(ex: example.Example):
         out["permalink_note"] = (f"This example is too large for a link (more than {LINK_LIMIT:,} "
                                  f"characters even compressed); short links for large examples come later.")
     out.update(variant=inp.variant, T=inp.T)
-    if inp.variant == "gru":
-        out["gru_reset"] = inp.gru_reset
-    if inp.W_y is not None:
-        out["k"] = inp.W_y.shape[0]
+    for option in spec.options:  # gru_reset
+        out[option] = inp.option(option)
+    if inp.k is not None:
+        out["k"] = inp.k
     out["timesteps"] = [{key: value if isinstance(value, int) else value.tolist() for key, value in entry.items()}
                         for entry in res.timesteps]
     out.update(loss=res.loss, loss_formula=res.loss_formula,

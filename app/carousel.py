@@ -29,9 +29,9 @@ import numpy as np
 from markupsafe import Markup
 
 from . import fmt
-from .cell import LSTMInput
+from .fields import Inputs as LSTMInput
 from .diagram import Part, _n, _parts
-from .variants import VARIANTS
+from .cells import VARIANTS
 
 REPEAT = 10  # a single step is drawn as if it repeated this many times
 ENTRY_LINES = 6  # up to this many entries of C: one line each; more: their mean and range

@@ -32,7 +32,7 @@ from functools import cache
 import numpy as np
 
 from . import fmt
-from .cell import LSTMInput
+from .fields import Inputs as LSTMInput
 from .trace import Step, sigmoid_gap, stable_sigmoid, tanh_gap
 
 SHOWN_ENTRIES = 4  # a label shows a vector in full up to this size, else its first 3 and "… n"
@@ -297,13 +297,13 @@ class _Example:
 def _example(inp: LSTMInput, res) -> _Example:
     T = len(res.timesteps)
     if not inp.is_sequence:
-        return _Example(inp.x, inp.h_prev, inp.C_prev, res.last, {s.id: s.result.value for s in res.steps}, 1)
+        return _Example(inp["x"], inp["h_prev"], inp.get("C_prev"), res.last, {s.id: s.result.value for s in res.steps}, 1)
     prefix = f"t{T}."
     prev = res.timesteps[-2] if T > 1 else None
     return _Example(
-        x=inp.x.reshape(inp.T, inp.m)[-1],
-        h_prev=prev["h"] if prev else inp.h_prev,
-        C_prev=(prev.get("C") if prev else inp.C_prev),
+        x=inp["x"].reshape(inp.T, inp.m)[-1],
+        h_prev=prev["h"] if prev else inp["h_prev"],
+        C_prev=(prev.get("C") if prev else inp.get("C_prev")),
         last=res.last,
         result={s.id[len(prefix):]: s.result.value for s in res.steps if s.id.startswith(prefix)},
         T=T,
@@ -675,7 +675,7 @@ def _gru_diagram(inp: LSTMInput, ex: _Example) -> Diagram:
 
     r is applied as `gru_reset` says: "after" multiplies r by W_h^h·h_{t-1} (the small linear
     box), "before" multiplies h_{t-1} by r before the tanh layer reads [r∘h_{t-1}, x_t]."""
-    after = inp.gru_reset == "after"
+    after = inp.option("gru_reset") == "after"
     by_id, last = ex.result, ex.last
     rh = by_id["h_tilde.reset"]
     values = {"h_prev": ex.h_prev, "x": ex.x, "v": last["v"], "r": last["r"], "z": last["z"],

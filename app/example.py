@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import parse, permalink
-from .cell import LSTMInput
+from .fields import Inputs
 from .sequence import Unrolled, unroll
 
 
 @dataclass
 class Example:
     typed: dict[str, str] | None = None  # the user's own text, when it is to be shown as typed
-    inp: LSTMInput | None = None
+    inp: Inputs | None = None
     result: Unrolled | None = None  # every time step, the loss and its gradients
     errors: list[dict] = field(default_factory=list)
     query: str | None = None  # the permalink's query; None if too large for a link
@@ -33,9 +33,9 @@ class Example:
         return permalink.field_text(self.inp) if self.inp is not None else {}
 
 
-def from_input(inp: LSTMInput, fields: dict[str, str] | None = None, grads: bool = True) -> Example:
+def from_input(inp: Inputs, grads: bool = True) -> Example:
     """`grads=False` skips the backward pass (the forward page does not show it)."""
-    ex = Example(typed=fields, inp=inp)
+    ex = Example(inp=inp)
     try:
         ex.result = unroll(inp, with_grads=grads)
     except FloatingPointError as e:  # unreachable within the caps; never a 500 if it happens

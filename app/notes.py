@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cell import LSTMInput
+from .cells import VARIANTS
+from .fields import Inputs
 from .fmt import show
 from .trace import Step
 
@@ -16,9 +17,11 @@ def _equals(a: np.ndarray, values) -> bool:
     return a.shape == (len(values),) and bool(np.all(a == np.array(values, dtype=np.float64)))
 
 
-def notes_for(inp: LSTMInput, res) -> dict[str, list[str]]:
-    """`res` is anything with the forward `steps` (`sequence.Unrolled`, `cell.LSTMResult`).
-    The rules look at each step's numbers, so they hold for every variant and time step."""
+def notes_for(inp: Inputs, res) -> dict[str, list[str]]:
+    """`res` is anything with the forward `steps` (`sequence.Unrolled`). The rules look at each
+    step's numbers, so they hold for every variant and time step; a cell adds its own
+    (`CellSpec.notes`)."""
+    spec = VARIANTS[inp.variant]
     notes: dict[str, list[str]] = {}
 
     def add(step_id: str, text: str) -> None:
@@ -66,16 +69,15 @@ def notes_for(inp: LSTMInput, res) -> dict[str, list[str]]:
                              "not a probability: nothing is sampled, and the same numbers always give "
                              "the same gate. (The seed's answer says the gates decide "
                              "'stochastically'; they do not.)")
-        if step.op == "hadamard" and step.result.name == "h" and first_update and inp.variant != "gru":
+        if step.op == "hadamard" and step.result.name == "h" and first_update and spec.has_cell_state:
             first_update = False
             add(step.id, f"h_t has n = {n} entries, exactly like C_t: it is C_t squashed by tanh and "
                          "scaled by the output gate, entry by entry, so the cell state and the hidden "
                          "state always have the same size.")
-    if inp.variant == "gru":
-        update = next(s.id for s in res.steps if s.id.endswith("h.update"))
-        add(update, "Colah's post writes h_t = (1 − z_t) ∘ h_{t-1} + z_t ∘ h̃_t: the roles of z and "
-                    "1 − z are swapped there. This follows Cho et al. (2014) and PyTorch: z_t is how "
-                    "much of the old state to keep.")
+    if spec.notes is not None:
+        for step_id, texts in spec.notes(inp, res).items():
+            for text in texts:
+                add(step_id, text)
     return notes
 
 

@@ -1,4 +1,4 @@
-"""From what a person types (or a JSON client sends) to a validated `LSTMInput`, or to one
+"""From what a person types (or a JSON client sends) to a validated `fields.Inputs`, or to one
 clear message per bad field.
 
 Text fields accept what learners paste: `1, 2, 3`, `1 2 3`, `[1, 2, 3]`, rows split by newlines
@@ -12,12 +12,13 @@ nulls. Values are capped at |x| <= MAX_ABS and sizes at MAX_DIM; the caps are st
 message when hit. The validation is a flat ladder of checks (Flask tutorial style): each field
 gets at most one message, the first problem found.
 
-Beyond v1 (issue 4), all optional:
-- `variant`: "lstm" (default), "no_forget", "peephole", "coupled" or "gru" (`variants.py`). Each
-  variant requires its own weights (`Variant.params`); a weight it does not use is an error that
-  says so ("W_f is not used by the no_forget variant: …"), as are C_prev and dC for the GRU,
-  and `gru_reset` ("after", the default, or "before") for any variant but the GRU. Nothing is
-  silently ignored. "Not given" is an empty text field, or a missing key (or null) in JSON.
+Which fields there are, their shapes and defaults: the table in `fields.py`. Beyond v1, all
+optional:
+- `variant`: one of `cells.VARIANTS` ("lstm", the default). Each cell requires its own weights
+  (`CellSpec.params`); a field it does not use is an error that says so ("W_f is not used by
+  the no_forget variant: …"), as are C_prev and dC for a cell without a cell state, and an
+  option (`gru_reset`) for a cell that does not have it. Nothing is silently ignored. "Not
+  given" is an empty text field, or a missing key (or null) in JSON.
 - Sequences: x may hold T <= 20 time steps, one row each. The rule, the same for text and JSON:
   one row is one vector (as in v1); several rows of one number each are one vector written as a
   column (as in v1); several rows of more than one number are a sequence, one x_t per row. A
@@ -35,9 +36,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .cell import CONCAT_ORDERS, GATES, LSTM_PARAMS, LSTMInput
-from .gru import GRU_PARAMS, GRU_RESETS
-from .variants import VARIANTS, Variant
+from .cells import VARIANTS, CellSpec
+from .fields import (ALL_FIELDS, ARRAY_FIELDS, BY_NAME, FIELDS, N_FIELDS, V1_FIELDS, VECTOR_FIELDS,
+                     Inputs, uses)
 
 MAX_DIM = 32  # m, n <= 32: a 32×64 matrix is already more than a page can show usefully
 MAX_ABS = 1e6  # |value| <= 1e6 keeps every W·v + b far from float64 overflow
@@ -45,18 +46,6 @@ MAX_ABS = 1e6  # |value| <= 1e6 keeps every W·v + b far from float64 overflow
 MAX_T = 20  # time steps: every step of every one is on the page
 MAX_K = 32  # outputs of the output layer, like n and m
 
-# v1's fields: one LSTM step. The order of the form, the permalink and the error list.
-FIELDS = ("x", "h_prev", "C_prev", *(name for g in GATES for name in (f"W_{g}", f"b_{g}")))
-# Issue 4's: peepholes, the GRU's weights, the output layer and the loss's gradients.
-NEW_ARRAY_FIELDS = ("p_f", "p_i", "p_o", *GRU_PARAMS, "W_y", "b_y", "dh", "dC", "dy")
-ARRAY_FIELDS = (*FIELDS, *NEW_ARRAY_FIELDS)
-SETTINGS = ("concat", "variant", "gru_reset", "T")
-ALL_FIELDS = (*FIELDS, *SETTINGS, *NEW_ARRAY_FIELDS)
-MATRIX_FIELDS = tuple(name for name in ARRAY_FIELDS if name.startswith("W_"))
-VECTOR_FIELDS = tuple(name for name in ARRAY_FIELDS if name not in MATRIX_FIELDS)
-OPTIONAL_FIELDS = ("h_prev", "C_prev")  # default to zeros
-# Sized by n (the matrices by their rows): these say what n is. W_y, b_y and dy are sized by k.
-N_FIELDS = tuple(name for name in ARRAY_FIELDS if name not in ("x", "W_y", "b_y", "dy"))
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _GROUP = re.compile(r"\[([^\[\]]*)\]")  # an innermost [...]: a row (or rows split by ;)
@@ -286,53 +275,54 @@ def _infer_n(arrays: dict[str, np.ndarray]) -> int | None:
                 if name in arrays and votes[arrays[name].shape[0]] == best)
 
 
-def _used_fields(variant: Variant | None) -> tuple[str, ...]:
-    """The array fields an example of this variant may have, in ARRAY_FIELDS order. An unknown
+def _used_fields(spec: CellSpec | None) -> tuple[str, ...]:
+    """The array fields an example of this cell may have, in ARRAY_FIELDS order. An unknown
     variant (already an error) allows them all, so nothing else is blamed for it."""
-    if variant is None:
-        return ARRAY_FIELDS
-    allowed = {"x", "h_prev", *variant.params, "W_y", "b_y", "dh", "dy"}
-    if variant.has_cell_state:
-        allowed |= {"C_prev", "dC"}
-    return tuple(name for name in ARRAY_FIELDS if name in allowed)
+    return ARRAY_FIELDS if spec is None else tuple(name for name in ARRAY_FIELDS if uses(spec, name))
 
 
-def _unused_message(name: str, variant: Variant) -> str:
-    v = variant.name
-    if name in ("C_prev", "dC"):  # only the GRU has no cell state
-        return (f"{name} is not used by the gru variant: a GRU has no cell state, only h. Remove "
-                f"{name}, or choose an LSTM variant.")
-    if name.startswith("p_"):
-        return (f"{name} is not used by the {v} variant: only the peephole variant has peepholes. "
-                f"Remove {name}, or choose variant \"peephole\".")
-    if name in GRU_PARAMS:
-        return (f"{name} is not used by the {v} variant: W_r, W_z, W_h and their biases are the "
-                f"GRU's. Remove {name}, or choose variant \"gru\".")
-    if v == "gru":
-        return (f"{name} is not used by the gru variant: a GRU's weights are W_r, W_z and W_h (with "
-                f"b_r, b_z and b_h). Remove {name}, or choose an LSTM variant.")
-    if v == "no_forget":
-        return (f"{name} is not used by the no_forget variant: the original 1997 LSTM has no forget "
-                f"gate (C_t = C_{{t-1}} + i_t∘C̃_t). Remove {name}, or choose variant \"lstm\".")
-    return (f"{name} is not used by the coupled variant: its input gate is i_t = 1 − f_t, with no "
-            f"weights of its own. Remove {name}, or choose variant \"lstm\".")
+def _names(items: list[str], last: str = "and") -> str:
+    """["W_f", "W_i", "W_C"] → "W_f, W_i and W_C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
-def _check_variant(arrays: dict[str, np.ndarray], errors: dict[str, str], variant: Variant | None,
-                   gru_reset: str | None) -> None:
-    """Fields the variant does not use are errors (and leave `arrays`, so they say nothing about
-    n); so are an output layer's parts without W_y."""
-    if variant is None:
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "AEFHILMNORSX" or word[:1] in "aeiou" else f"a {word}"
+
+
+def _unused_message(name: str, spec: CellSpec) -> str:
+    """Why a field the example's cell does not read is an error, and what to do instead."""
+    head = f"{name} is not used by the {spec.name} variant: "
+    if BY_NAME[name].scope == "cell_state":
+        return (f"{head}{_article(spec.short)} has no cell state, only h. Remove {name}, or choose an "
+                f"LSTM variant.")
+    if name in spec.absent:  # a weight the cell drops on purpose
+        return f"{head}{spec.absent[name]} Remove {name}, or choose variant \"lstm\"."
+    users = [s.name for s in VARIANTS.values() if uses(s, name)]
+    weights = [p for p in spec.params if not p.startswith("b_")]
+    biases = [p for p in spec.params if p.startswith("b_")]
+    return (f"{head}{_article(spec.short)}'s weights are {_names(weights)} (with {_names(biases)}); "
+            f"{name} belongs to the {_names(users)} variant{'s' if len(users) > 1 else ''}. Remove "
+            f"{name}, or choose variant {_names([f'{chr(34)}{u}{chr(34)}' for u in users], 'or')}.")
+
+
+def _check_variant(arrays: dict[str, np.ndarray], errors: dict[str, str], spec: CellSpec | None,
+                   options: dict[str, str]) -> None:
+    """Fields the cell does not use are errors (and leave `arrays`, so they say nothing about
+    n); so are an option it does not have, and an output layer's parts without W_y."""
+    if spec is None:
         return
-    used = _used_fields(variant)
+    used = _used_fields(spec)
     for name in list(arrays):
         if name not in used:
-            errors.setdefault(name, _unused_message(name, variant))
+            errors.setdefault(name, _unused_message(name, spec))
             del arrays[name]
-    if gru_reset is not None and variant.name != "gru":
-        errors.setdefault("gru_reset", f"gru_reset is only used by the gru variant; this example is "
-                                       f"variant \"{variant.name}\". Remove gru_reset, or choose "
-                                       f"variant \"gru\".")
+    for name in options:
+        if not uses(spec, name):
+            users = [s.name for s in VARIANTS.values() if uses(s, name)]
+            errors.setdefault(name, f"{name} is only used by the {_names(users)} variant; this example is "
+                                    f"variant \"{spec.name}\". Remove {name}, or choose variant "
+                                    f"{_names([f'{chr(34)}{u}{chr(34)}' for u in users], 'or')}.")
     if "W_y" not in arrays and "W_y" not in errors:
         if "b_y" in arrays:
             errors.setdefault("b_y", "b_y is the output layer's bias: give W_y too (k rows of n "
@@ -343,7 +333,7 @@ def _check_variant(arrays: dict[str, np.ndarray], errors: dict[str, str], varian
 
 
 def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat: str,
-                  variant: Variant | None) -> None:
+                  spec: CellSpec | None) -> None:
     x = arrays.get("x")
     m = x.shape[-1] if x is not None else None
     if m == 0:
@@ -361,19 +351,19 @@ def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat:
                                         f"at most {MAX_DIM} cell states are allowed (n <= {MAX_DIM}).")
         return
     order = "[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]"
-    gru = variant is not None and not variant.has_cell_state
-    unit, like = ("hidden unit", "h_prev and every b") if gru else ("cell state", "h_prev, C_prev and every b")
-    required = set(variant.params if variant is not None else ())
+    unit = spec.unit if spec is not None else "cell state"
+    like = "h_prev, C_prev and every b" if spec is None or spec.has_cell_state else "h_prev and every b"
+    required = set(spec.params if spec is not None else ())
     if "W_y" in arrays:
         required.add("b_y")
     k = None
-    for name in _used_fields(variant):
+    for name in _used_fields(spec):
         if name == "x" or name in errors:
             continue
         a = arrays.get(name)
         if a is None:
             if name in required:
-                errors[name] = _required_message(name, n, m, order, unit)
+                errors[name] = _required_message(name, n, m, order, unit, spec)
             continue
         if name == "W_y":
             k = _check_W_y(a, n, errors)
@@ -412,47 +402,63 @@ def _check_W_y(W_y: np.ndarray, n: int | None, errors: dict[str, str]) -> int | 
     return k
 
 
-def _required_message(name: str, n: int | None, m: int | None, order: str, unit: str = "cell state") -> str:
+def _required_message(name: str, n: int | None, m: int | None, order: str, unit: str = "cell state",
+                      spec: CellSpec | None = None) -> str:
+    field = BY_NAME[name]
     if name == "x":
         return "x is required: the input x_t, a list of m numbers."
-    if name.startswith("W_"):
+    if field.kind == "matrix":
         shape = f"a {n}×{n + m} matrix" if n and m else "a matrix"
         return f"{name} is required: {shape} (n rows, n+m columns: it multiplies {order})."
+    if field.rows == "k":
+        return f"{name} is required with W_y: a list of k numbers, {field.why}."
     size = f"{n} numbers" if n else "n numbers"
-    if name.startswith("p_"):
-        return (f"{name} is required by the peephole variant: a list of {size}, one peephole "
-                f"weight per cell state.")
-    if name == "b_y":
-        return "b_y is required with W_y: a list of k numbers, one per output (one per row of W_y)."
+    if field.why:  # a weight only some cells have: say which
+        return f"{name} is required by the {spec.name} variant: a list of {size}, {field.why}."
     return f"{name} is required: a list of {size}, one per {unit}."
 
 
 def _finish(arrays: dict[str, np.ndarray], errors: dict[str, str], concat: str,
-            variant: str | None = "lstm", gru_reset: str | None = None):
+            variant: str | None = "lstm", options: dict[str, str] | None = None):
     if "x" not in arrays and "x" not in errors:
         errors["x"] = _required_message("x", None, None, "")
-    v = VARIANTS.get(variant) if variant is not None else None
-    _check_variant(arrays, errors, v, gru_reset)
-    _check_shapes(arrays, errors, concat, v)
+    spec = VARIANTS.get(variant) if variant is not None else None
+    _check_variant(arrays, errors, spec, options or {})
+    _check_shapes(arrays, errors, concat, spec)
     if errors:
         return None, [{"field": name, "message": errors[name]}
                       for name in ALL_FIELDS + ("body",) if name in errors]
     n = _infer_n(arrays)
     values = dict(arrays)
-    values.setdefault("h_prev", np.zeros(n, dtype=np.float64))
-    if v.has_cell_state:
-        values.setdefault("C_prev", np.zeros(n, dtype=np.float64))
-    return LSTMInput(concat=concat, variant=v.name, gru_reset=gru_reset or "after", **values), []
+    for name in _used_fields(spec):  # h_prev and C_prev: zeros when not given
+        if BY_NAME[name].group == "state" and BY_NAME[name].default == "zeros":
+            values.setdefault(name, np.zeros(n, dtype=np.float64))
+    return Inputs(values, variant=spec.name, concat=concat, options=options or {}), []
 
 
-def _concat(value, errors: dict[str, str]) -> str:
+def _setting(name: str, value, errors: dict[str, str]) -> str | None:
+    """A setting with fixed choices (concat, gru_reset): its value, None when not given, or the
+    default after an error."""
+    field = BY_NAME[name]
     if value is None or value == "":
-        return "hx"
-    if value in CONCAT_ORDERS:
+        return None
+    if isinstance(value, str) and value in field.choices:
         return value
-    errors["concat"] = (f"concat must be \"hx\" (v = [h_{{t-1}}, x_t], Colah's order) or \"xh\" "
-                        f"(v = [x_t, h_{{t-1}}]); got {_clip(str(value))!r}.")
-    return "hx"
+    got = f"got {_clip(value)!r}" if isinstance(value, str) else f"not {_json_type(value)}"
+    errors[name] = f"{name} must be {field.expects}; {got}."
+    return None
+
+
+def _options(values: Mapping, errors: dict[str, str]) -> dict[str, str]:
+    """The options given (settings only some cells read: gru_reset), checked against their
+    choices."""
+    options = {}
+    for field in FIELDS:
+        if field.scope == "option":
+            value = _setting(field.name, values.get(field.name), errors)
+            if value is not None:
+                options[field.name] = value
+    return options
 
 
 def _variant(value, errors: dict[str, str]) -> str | None:
@@ -462,22 +468,9 @@ def _variant(value, errors: dict[str, str]) -> str | None:
     if isinstance(value, str) and value in VARIANTS:
         return value
     got = _clip(value) if isinstance(value, str) else None
-    errors["variant"] = ("variant must be \"lstm\" (with a forget gate, the default), \"no_forget\" "
-                         "(the original 1997 LSTM), \"peephole\", \"coupled\" (i = 1 − f) or \"gru\"; "
+    choices = [spec.choice for spec in VARIANTS.values()]
+    errors["variant"] = (f"variant must be {_names(choices, 'or')}; "
                          + (f"got {got!r}." if got is not None else f"not {_json_type(value)}."))
-    return None
-
-
-def _gru_reset(value, errors: dict[str, str]) -> str | None:
-    """"after" or "before"; None when not given."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and value in GRU_RESETS:
-        return value
-    got = f"got {_clip(value)!r}" if isinstance(value, str) else f"not {_json_type(value)}"
-    errors["gru_reset"] = ("gru_reset must be \"after\" (the reset gate scales W_h^h·h_{t-1}: PyTorch, "
-                           "Keras and cuDNN; the default) or \"before\" (it scales h_{t-1} before W_h: "
-                           f"Cho et al. 2014); {got}.")
     return None
 
 
@@ -506,13 +499,13 @@ def _T(value, errors: dict[str, str], json: bool = False) -> int | None:
 # ----------------------------------------------------------------------------- entry points
 
 def parse_text_fields(fields: Mapping[str, str]):
-    """Form or query-string fields (text) → (LSTMInput, []) or (None, [{field, message}, …]).
+    """Form or query-string fields (text) → (Inputs, []) or (None, [{field, message}, …]).
     An empty field is a field not given (h_prev, C_prev: zeros). Keys that are not fields are
     ignored."""
     errors: dict[str, str] = {}
-    concat = _concat(fields.get("concat"), errors)
+    concat = _setting("concat", fields.get("concat"), errors) or "hx"
     variant = _variant(fields.get("variant"), errors)
-    gru_reset = _gru_reset(fields.get("gru_reset"), errors)
+    options = _options(fields, errors)
     T = _T(fields.get("T"), errors)
     arrays = {}
     for name in ARRAY_FIELDS:
@@ -524,11 +517,11 @@ def parse_text_fields(fields: Mapping[str, str]):
         except FieldError as e:
             msg = str(e)
             errors[name] = msg if msg.startswith(name) else f"{name} {msg}"
-    return _finish(arrays, errors, concat, variant, gru_reset)
+    return _finish(arrays, errors, concat, variant, options)
 
 
-def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
-    """A decoded JSON body → (LSTMInput, []) or (None, errors). Unknown keys are errors, so a
+def parse_json_fields(body) -> tuple[Inputs | None, list[dict]]:
+    """A decoded JSON body → (Inputs, []) or (None, errors). Unknown keys are errors, so a
     typo like "Wf" is reported instead of silently ignored. null means "not given", except for
     x and v1's LSTM weights where the variant needs them (as in v1: "W_f must be a JSON array …")."""
     if not isinstance(body, dict):
@@ -544,12 +537,12 @@ def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
         errors["concat"] = f"concat must be the string \"hx\" or \"xh\", not {_json_type(concat_value)}."
         concat = "hx"
     else:
-        concat = _concat(concat_value, errors)
+        concat = _setting("concat", concat_value, errors) or "hx"
     variant = _variant(body.get("variant"), errors)
-    gru_reset = _gru_reset(body.get("gru_reset"), errors)
+    options = _options(body, errors)
     T = _T(body.get("T"), errors, json=True)
     # x and v1's LSTM weights stay "must be an array, not null" where the variant needs them
-    needed = {"x"} | set(VARIANTS[variant].params if variant is not None else LSTM_PARAMS) & set(FIELDS)
+    needed = {"x"} | set(VARIANTS[variant if variant is not None else "lstm"].params) & set(V1_FIELDS)
     arrays = {}
     for name in ARRAY_FIELDS:
         if name not in body or (name not in needed and body[name] is None):
@@ -559,4 +552,4 @@ def parse_json_fields(body) -> tuple[LSTMInput | None, list[dict]]:
             arrays[name] = _x_array(rows, _json_number, T) if name == "x" else _to_array(name, rows, _json_number)
         except FieldError as e:
             errors[name] = str(e)
-    return _finish(arrays, errors, concat, variant, gru_reset)
+    return _finish(arrays, errors, concat, variant, options)

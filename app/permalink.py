@@ -11,13 +11,13 @@ Decoding is bounded (input length and inflated size). An example whose compact f
 passes LINK_LIMIT has no link (`to_query` returns None): the page says so; nothing is ever
 truncated or rounded to make it fit.
 
-`v` is the schema version: v=1 links keep their meaning when later versions arrive. Issue 4's
-fields are additions within v=1: a link without `variant` is an LSTM step exactly as before, and
+`v` is the schema version: v=1 links keep their meaning when later versions arrive. Fields added
+since are additions within v=1: a link without `variant` is an LSTM step exactly as before, and
 an LSTM example writes exactly the link it wrote before. Other examples add, only when they
-apply: `variant` (when not "lstm"), `gru_reset` (always for the GRU), `T` (for a sequence, so
-that x's rows read back as time steps even when m = 1), and the fields they have (p_*, the
-GRU's weights, W_y, b_y, dh, dC, dy) in the order of `parse.ARRAY_FIELDS`. A sequence's x is
-written as rows split by `;`, one per time step.
+apply: `variant` (when not "lstm"), the cell's options (`gru_reset`, always for the GRU), `T`
+(for a sequence, so that x's rows read back as time steps even when m = 1), and the fields they
+have (p_*, the GRU's weights, W_y, b_y, dh, dC, dy) in the order of `fields.ARRAY_FIELDS`. A
+sequence's x is written as rows split by `;`, one per time step.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ import zlib
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote
 
-from .cell import LSTMInput
+from .cells import VARIANTS
+from .fields import ALL_FIELDS, ARRAY_FIELDS, OPTIONS, Inputs
 from .fmt import exact
-from .parse import ALL_FIELDS, ARRAY_FIELDS
 
 SCHEMA_VERSION = "1"
 READABLE_LIMIT = 2000
@@ -39,22 +39,22 @@ MAX_INFLATED = 256 * 1024  # same as the request body cap
 _SAFE = ",;-."  # kept readable in the query; everything else (e.g. the + of 1e+16) is escaped
 
 
-def field_text(inp: LSTMInput, sep: str = ", ", row_sep: str = "\n") -> dict[str, str]:
+def field_text(inp: Inputs, sep: str = ", ", row_sep: str = "\n") -> dict[str, str]:
     """Each field's exact value as text: what the form shows and what the link carries. Only
     the fields the example has (an LSTM step has exactly v1's)."""
     out = {"concat": inp.concat}
     if inp.variant != "lstm":
         out["variant"] = inp.variant
-    if inp.variant == "gru":
-        out["gru_reset"] = inp.gru_reset
+    for option in VARIANTS[inp.variant].options:  # gru_reset
+        out[option] = inp.option(option)
     if inp.is_sequence:
         out["T"] = str(inp.T)
     # x is a one-line field in the form, so its time steps are split by ; there too
     x_row_sep = row_sep if row_sep == ";" else "; "
     for name in ARRAY_FIELDS:
-        value = getattr(inp, name)
-        if value is None:
+        if name not in inp:
             continue
+        value = inp[name]
         if value.ndim == 2:
             rows_sep = x_row_sep if name == "x" else row_sep
             out[name] = rows_sep.join(sep.join(exact(a) for a in row) for row in value)
@@ -63,14 +63,14 @@ def field_text(inp: LSTMInput, sep: str = ", ", row_sep: str = "\n") -> dict[str
     return out
 
 
-def readable_query(inp: LSTMInput) -> str:
+def readable_query(inp: Inputs) -> str:
     text = field_text(inp, sep=",", row_sep=";")
-    settings = [(key, text[key]) for key in ("variant", "gru_reset", "concat", "T") if key in text]
+    settings = [(key, text[key]) for key in ("variant", *OPTIONS, "concat", "T") if key in text]
     pairs = [("v", SCHEMA_VERSION), *settings] + [(name, text[name]) for name in ARRAY_FIELDS if name in text]
     return "&".join(f"{key}={quote(value, safe=_SAFE)}" for key, value in pairs)
 
 
-def to_query(inp: LSTMInput) -> str | None:
+def to_query(inp: Inputs) -> str | None:
     """The link's query string (without '?'), or None when even the compact form is too long."""
     query = readable_query(inp)
     if len(query) <= READABLE_LIMIT:

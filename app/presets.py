@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cell import LSTMInput
-from .variants import VARIANTS
+from .cells import VARIANTS
+from .fields import BY_NAME, Inputs
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Preset:
     key: str
     title: str
     description: str
-    example: LSTMInput
+    example: Inputs
     fragment: str = ""  # the step the link opens at, if any
 
 
@@ -47,7 +47,7 @@ SEED_W_o = _a([[0.2, 0.1, -0.1, 0.05, 0, 0.1], [-0.1, 0.2, 0.1, -0.2, 0.1, 0],
 SEED_b_o = _a([0.1, -0.1, 0])
 SEED_C_prev = _a([0.5, -1, 2])
 
-QUESTION = LSTMInput(
+QUESTION = Inputs.of(
     x=SEED_X, h_prev=SEED_H, C_prev=SEED_C_prev,
     W_f=QUESTION_W_f, W_i=ANSWER_W_i, W_C=SEED_W_C, W_o=SEED_W_o,
     b_f=QUESTION_b_f, b_i=ANSWER_b_i, b_C=SEED_b_C, b_o=SEED_b_o,
@@ -57,7 +57,7 @@ QUESTION = LSTMInput(
 # The answer's input gate, and the rest of its story in real numbers: it "pretends" the forget
 # gate gave [0.5, 0.8, 0.9] (W_f = 0 and b_f = logit(0.5, 0.8, 0.9) = [0, ln 4, ln 9] make it
 # so), and an output gate near [0, 0, 1] (b_o = [-10, -10, 10]): close to, never exactly, 0/1.
-ANSWER = LSTMInput(
+ANSWER = Inputs.of(
     x=SEED_X, h_prev=SEED_H, C_prev=SEED_C_prev,
     W_f=np.zeros((3, 6)), W_i=ANSWER_W_i, W_C=SEED_W_C, W_o=np.zeros((3, 6)),
     b_f=_a([0, math.log(4), math.log(9)]), b_i=ANSWER_b_i, b_C=SEED_b_C, b_o=_a([-10, -10, 10]),
@@ -65,7 +65,7 @@ ANSWER = LSTMInput(
 )
 
 
-def random_example(n: int = 3, m: int = 2, seed: int = 0, concat: str = "hx") -> LSTMInput:
+def random_example(n: int = 3, m: int = 2, seed: int = 0, concat: str = "hx") -> Inputs:
     """Weights and biases uniform in ±1/√n (PyTorch's default LSTM init); x_t, h_{t-1} and
     C_{t-1} uniform in ±1. Same seed, same example: a fresh generator per call, never numpy's
     global one."""
@@ -73,13 +73,13 @@ def random_example(n: int = 3, m: int = 2, seed: int = 0, concat: str = "hx") ->
     k = 1 / math.sqrt(n)
     weights = {f"W_{g}": rng.uniform(-k, k, (n, n + m)) for g in "fiCo"}
     biases = {f"b_{g}": rng.uniform(-k, k, n) for g in "fiCo"}
-    return LSTMInput(x=rng.uniform(-1, 1, m), h_prev=rng.uniform(-1, 1, n),
+    return Inputs.of(x=rng.uniform(-1, 1, m), h_prev=rng.uniform(-1, 1, n),
                      C_prev=rng.uniform(-1, 1, n), concat=concat, **weights, **biases)
 
 
 # Zero state: the first step of a sequence. f_t has nothing to forget (f∘C_{t-1} = 0), so
 # C_t = i_t ∘ C̃_t.
-ZERO_STATE = LSTMInput(
+ZERO_STATE = Inputs.of(
     x=_a([1, -1]), h_prev=np.zeros(2), C_prev=np.zeros(2),
     W_f=_a([[0.5, -0.5, 1, 0], [0, 0.5, -1, 0.5]]), W_i=_a([[1, 0, 0.5, -0.5], [-0.5, 1, 0, 1]]),
     W_C=_a([[0.5, 0.5, 1, -1], [-1, 0.5, 0.5, 0.5]]), W_o=_a([[0, 1, 0.5, 0.5], [1, 0, -0.5, 0.5]]),
@@ -87,7 +87,7 @@ ZERO_STATE = LSTMInput(
 )
 
 def variant_example(variant: str, n: int = 2, m: int = 2, T: int = 1, seed: int = 1,
-                    output: int = 0) -> LSTMInput:
+                    output: int = 0) -> Inputs:
     """A small example of any variant, with one-decimal numbers a learner can follow (drawn
     from a fresh generator: same arguments, same example). `T` > 1 makes x a sequence; `output`
     adds an output layer with that many outputs."""
@@ -96,11 +96,11 @@ def variant_example(variant: str, n: int = 2, m: int = 2, T: int = 1, seed: int 
     def draw(*shape):
         return np.round(rng.uniform(-1, 1, shape), 1) + 0.0  # + 0.0: no -0.0 in links
 
-    params = VARIANTS[variant].params
-    weights = {name: draw(n, n + m) if name.startswith("W_") else draw(n) for name in params}
+    spec = VARIANTS[variant]
+    weights = {name: draw(n, n + m) if BY_NAME[name].kind == "matrix" else draw(n) for name in spec.params}
     extra = {"W_y": draw(output, n), "b_y": draw(output)} if output else {}
-    return LSTMInput(x=draw(T, m) if T > 1 else draw(m), h_prev=draw(n),
-                     C_prev=draw(n) if VARIANTS[variant].has_cell_state else None,
+    return Inputs.of(x=draw(T, m) if T > 1 else draw(m), h_prev=draw(n),
+                     C_prev=draw(n) if spec.has_cell_state else None,
                      variant=variant, **weights, **extra)
 
 
@@ -118,14 +118,8 @@ PRESETS = (
     Preset("sequence", "A sequence of 3 steps",
            "x has 3 rows, one x_t each: h and C carry from one step to the next; an output "
            "y_t = σ(W_y·h_t + b_y) after each.", variant_example("lstm", T=3, output=1, seed=3)),
-    Preset("no_forget", "No forget gate (1997)",
-           "The original LSTM: C_t = C_{t-1} + i_t ∘ C̃_t, so the gradient along C is exactly 1.",
-           variant_example("no_forget", seed=2)),
-    Preset("peephole", "Peephole connections",
-           "Gers & Schmidhuber: the gates also read the cell state, p∘C.", variant_example("peephole", seed=3)),
-    Preset("coupled", "Coupled gates", "i_t = 1 − f_t: write exactly where you forget.",
-           variant_example("coupled", seed=4)),
-    Preset("gru", "GRU", "Reset and update gates, no cell state: h_t = (1 − z_t)∘h̃_t + z_t∘h_{t-1}.",
-           variant_example("gru", seed=5)),
+    # one example of each other cell, as its module describes it (CellSpec.preset)
+    *(Preset(spec.name, title, description, variant_example(spec.name, seed=seed))
+      for spec in VARIANTS.values() if spec.preset for title, description, seed in [spec.preset]),
 )
 DEFAULT = PRESETS[0]

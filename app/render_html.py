@@ -15,11 +15,10 @@ from types import SimpleNamespace as View  # attribute access: Jinja reads it fa
 from markupsafe import Markup, escape
 
 from . import carousel, diagram, fmt
-from .cell import LSTMInput
+from .cells import VARIANTS
+from .fields import ARRAY_FIELDS, Inputs
 from .latex import step_latex
-from .parse import ARRAY_FIELDS
 from .trace import Step, Sym, sigmoid_gap, span_text, tanh_gap
-from .variants import VARIANTS
 
 # Above this many products in one matrix-vector step (n·(n+m)), its written-out sums start
 # folded behind a <details> toggle: the seed's 3×6 shows them, a 16×32 does not flood the page.
@@ -277,49 +276,42 @@ def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
     return groups
 
 
-# Each variant's rows of the dimensions table: (its weights, its gates, what it outputs), as
-# LaTeX symbol lists. The LSTM's are v1's table, word for word.
-_DIMS = {
-    "lstm": ("W_f, W_i, W_C, W_o", "b_f, b_i, b_C, b_o", r"f_t, i_t, \tilde{C}_t, o_t"),
-    "no_forget": ("W_i, W_C, W_o", "b_i, b_C, b_o", r"i_t, \tilde{C}_t, o_t"),
-    "peephole": ("W_f, W_i, W_C, W_o", "b_f, b_i, b_C, b_o", r"f_t, i_t, \tilde{C}_t, o_t"),
-    "coupled": ("W_f, W_C, W_o", "b_f, b_C, b_o", r"f_t, i_t = 1 - f_t, \tilde{C}_t, o_t"),
-    "gru": ("W_r, W_z, W_h", "b_r, b_z, b_h", r"r_t, z_t, \tilde{h}_t"),
-}
-
-
-def dimensions_view(inp: LSTMInput) -> dict:
+def dimensions_view(inp: Inputs) -> dict:
+    """The table of sizes: what each symbol is and how big, and the count of parameters. The
+    weights, biases and peepholes come from the cell's fields, its gates from its spec."""
     n, m = inp.n, inp.m
     h = Markup
-    variant = VARIANTS[inp.variant]
-    weights, biases, gates = _DIMS[inp.variant]
+    spec = VARIANTS[inp.variant]
+    kinds = {kind: [p for p in spec.params if p.startswith(kind)] for kind in ("W_", "b_", "p_")}
     L = latex_to_html
     rows = [(h("x<sub>t</sub>"), "input" + (" at each time step" if inp.is_sequence else ""), f"m = {m}")]
     if inp.is_sequence:
         rows.append((h("T"), h("time steps: the rows of x, one x<sub>t</sub> each"), f"T = {inp.T}"))
     rows.append((h("h<sub>t−1</sub>"), "previous hidden state", f"n = {n}"))
-    if variant.has_cell_state:
+    if spec.has_cell_state:
         rows.append((h("C<sub>t−1</sub>"), "previous cell state", f"n = {n}"))
     rows += [
         (h("v"), L("the concatenation " + ("[h_{t-1}, x_t]" if inp.concat == "hx" else "[x_t, h_{t-1}]")),
          f"n+m = {n + m}"),
-        (L(weights), "weights: one row per cell state, one column per entry of v", f"n×(n+m) = {n}×{n + m}"),
-        (L(biases), "biases", f"n = {n}"),
+        (L(", ".join(kinds["W_"])), "weights: one row per cell state, one column per entry of v",
+         f"n×(n+m) = {n}×{n + m}"),
+        (L(", ".join(kinds["b_"])), "biases", f"n = {n}"),
     ]
-    if inp.variant == "peephole":
-        rows.append((L("p_f, p_i, p_o"), "peephole weights: one per cell state", f"n = {n}"))
-    if variant.has_cell_state:
-        rows += [(L(gates), "gates and candidate", f"n = {n}"),
-                 (h("C<sub>t</sub>, h<sub>t</sub>"), "new cell and hidden state (the same size)", f"n = {n}")]
+    if kinds["p_"]:
+        rows.append((L(", ".join(kinds["p_"])), "peephole weights: one per cell state", f"n = {n}"))
+    rows.append((L(spec.gate_symbols), "gates and candidate", f"n = {n}"))
+    if spec.has_cell_state:
+        rows.append((h("C<sub>t</sub>, h<sub>t</sub>"), "new cell and hidden state (the same size)", f"n = {n}"))
     else:
-        rows += [(L(gates), "gates and candidate", f"n = {n}"), (h("h<sub>t</sub>"), "new hidden state", f"n = {n}")]
-    gate_count = len(weights.split(", "))
+        rows.append((h("h<sub>t</sub>"), "new hidden state", f"n = {n}"))
+    gate_count = len(kinds["W_"])
     terms = [(f"{gate_count}n(n+m)", f"{gate_count}·{n}·{n + m}", gate_count * n * (n + m)),
              (f"{gate_count}n", f"{gate_count}·{n}", gate_count * n)]
-    if inp.variant == "peephole":
-        terms.append(("3n", f"3·{n}", 3 * n))
-    if inp.W_y is not None:
-        k = inp.W_y.shape[0]
+    if kinds["p_"]:
+        count = len(kinds["p_"])
+        terms.append((f"{count}n", f"{count}·{n}", count * n))
+    if inp.k is not None:
+        k = inp.k
         rows += [(h("W<sub>y</sub>"), h("output layer: one row per output, one column per entry of "
                                         "h<sub>t</sub>"), f"k×n = {k}×{n}"),
                  (h("b<sub>y</sub>, y<sub>t</sub>"), "output bias and output", f"k = {k}")]
@@ -329,7 +321,7 @@ def dimensions_view(inp: LSTMInput) -> dict:
     return {"rows": rows, "n": n, "m": m, "params": params}
 
 
-def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "forward") -> dict:
+def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forward") -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
     the variant's cell) or "backward" (its gradient steps, and the plot of what
     reaches C_{T-k})."""
@@ -372,80 +364,3 @@ def _sub(t: int) -> str:
 
 def _short(vector) -> str:
     return "[" + ", ".join(fmt.show(x) for x in list(vector)[:4]) + (", …]" if len(vector) > 4 else "]")
-
-
-# ------------------------------------------------------------------------------ the form
-
-# The form's fieldsets: (kind, title, equation, fields), each field (name, label, hint). A
-# variant shows its own; any other field shows only while it holds text or an error, so nothing
-# typed is ever hidden (and a wrong field is named where it is).
-_W_HINT = "n rows of n+m numbers, one row per line"
-_STATE = ("state", "Input and previous state", "", (
-    ("x", "x<sub>t</sub>", "input: m numbers, e.g. 1, 2, 3; for a sequence, one row per time step"),
-    ("h_prev", "h<sub>t−1</sub>", "previous hidden state: n numbers (empty = zeros)"),
-    ("C_prev", "C<sub>t−1</sub>", "previous cell state: n numbers (empty = zeros)"),
-))
-_GATES = tuple(
-    ("gate", title, equation, ((f"W_{g}", f"W<sub>{g}</sub>", _W_HINT), (f"b_{g}", f"b<sub>{g}</sub>", "n numbers")))
-    for g, title, equation in (
-        ("f", "Forget gate", "f<sub>t</sub> = σ(W<sub>f</sub>·v + b<sub>f</sub>)"),
-        ("i", "Input gate", "i<sub>t</sub> = σ(W<sub>i</sub>·v + b<sub>i</sub>)"),
-        ("C", "Candidate", "C\u0303<sub>t</sub> = tanh(W<sub>C</sub>·v + b<sub>C</sub>)"),
-        ("o", "Output gate", "o<sub>t</sub> = σ(W<sub>o</sub>·v + b<sub>o</sub>)"),
-        ("r", "Reset gate", "r<sub>t</sub> = σ(W<sub>r</sub>·v + b<sub>r</sub>)"),
-        ("z", "Update gate", "z<sub>t</sub> = σ(W<sub>z</sub>·v + b<sub>z</sub>)"),
-        ("h", "Candidate", "h\u0303<sub>t</sub> = tanh(W<sub>h</sub>·…)"),
-    ))
-_PEEPHOLES = ("state", "Peepholes", "the gates also read the cell state", tuple(
-    (f"p_{g}", f"p<sub>{g}</sub>", "n numbers") for g in "fio"))
-_MORE = ("more", "Output layer, gradients, time steps", "", (
-    ("W_y", "W<sub>y</sub>", "output layer y<sub>t</sub> = σ(W<sub>y</sub>·h<sub>t</sub> + b<sub>y</sub>): k rows of n numbers"),
-    ("b_y", "b<sub>y</sub>", "k numbers"),
-    ("dh", "∂L/∂h<sub>T</sub>", "n numbers (empty = ones)"),
-    ("dC", "∂L/∂C<sub>T</sub>", "n numbers (empty = zeros)"),
-    ("dy", "∂L/∂y<sub>T</sub>", "k numbers (empty: the loss does not use y)"),
-    ("T", "T", "time steps, only needed when each x<sub>t</sub> is one number"),
-))
-
-
-def _input(name: str, label: str, hint: str, fields: dict[str, str], errors: dict[str, str]) -> dict:
-    text = fields.get(name, "")
-    return {"name": name, "label": Markup(label), "hint": Markup(hint), "value": text,
-            "error": errors.get(name), "matrix": name.startswith("W_"),
-            "rows": max(2, min(12, text.count("\n") + 2))}
-
-
-def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
-    """The form's fieldsets for the example's variant: each input with its label, hint, the
-    user's text and its error."""
-    variant = VARIANTS.get(fields.get("variant") or "lstm", VARIANTS["lstm"])
-    wanted = {"x", "h_prev", *variant.params, *(("C_prev",) if variant.has_cell_state else ())}
-    groups = []
-    for kind, title, equation, specs in (_STATE, *_GATES, _PEEPHOLES, _MORE):
-        inputs = [_input(name, label, hint, fields, errors) for name, label, hint in specs
-                  if name in wanted or fields.get(name) or name in errors or kind == "more"]
-        if inputs:
-            groups.append({"title": title, "equation": Markup(equation), "inputs": inputs, "kind": kind,
-                           "open": any(i["value"] or i["error"] for i in inputs)})
-    return groups
-
-
-def choices(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
-    """The form's selects: the concatenation order, the cell variant, and the GRU's reset
-    placement ("" = not given). A value no option has (typed into a link) stays selected as
-    typed, next to its message, so the learner sees what was read."""
-    selects = (
-        ("concat", "Concatenation order v =", (("hx", "[hₜ₋₁, xₜ] (Colah's order)"),
-                                                ("xh", "[xₜ, hₜ₋₁] (the seed's numbers)")), "hx"),
-        ("variant", "Cell", tuple((name, v.title) for name, v in VARIANTS.items()), "lstm"),
-        ("gru_reset", "GRU reset", (("", "—"), ("after", "after (PyTorch, Keras, cuDNN)"),
-                                    ("before", "before (Cho et al. 2014)")), ""),
-    )
-    out = []
-    for name, label, options, default in selects:
-        value = fields.get(name) or default
-        if value not in dict(options):
-            options = (*options, (value, f"{value} (not one of these)"))
-        out.append({"name": name, "label": label, "options": options, "value": value,
-                    "error": errors.get(name)})
-    return out

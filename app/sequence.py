@@ -1,7 +1,7 @@
 """What the API computes for an example: its variant's cell at each time step of x, the optional
 output layer after each step, the loss, and the backward pass through time.
 
-    for t = 1 … T:  h_t (and C_t) = cell(x_t, h_{t-1}, C_{t-1})     variants.py, gru.py, cell.py
+    for t = 1 … T:  h_t (and C_t) = cell(x_t, h_{t-1}, C_{t-1})     the variant's module in cells/
                     y_t = σ(W_y · h_t + b_y)                          only if W_y is given
     L = Σ dh ∘ h_T + Σ dC ∘ C_T + Σ dy ∘ y_T
 
@@ -10,8 +10,8 @@ no C_T term. The y term is there only when dy (dL/dy_T) is given: without it L d
 on the output layer, and ∂L/∂W_y, ∂L/∂b_y are reported as the zeros they are. `grads` holds
 ∂L/∂(x, h_prev, C_prev and every weight of the example), by `backward.py`.
 
-A single vector x is one step, recorded exactly as v1's `cell.lstm_step` records it (same ids,
-symbols and titles); a sequence's steps carry their time step (see `trace.py`).
+A single vector x is one step, recorded with v1's ids, symbols and titles; a sequence's steps
+carry their time step (see `trace.py`).
 """
 from __future__ import annotations
 
@@ -20,11 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import backward
-from .cell import LSTMInput
+from .cells import VARIANTS
+from .fields import Inputs
 from .trace import Step, Sym, Trace, at_time
-from .variants import VARIANTS
-
-OUTPUT_LAYER = ("W_y", "b_y")
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class Unrolled:
         return self.timesteps[-1]
 
 
-def unroll(inp: LSTMInput, with_grads: bool = True) -> Unrolled:
+def unroll(inp: Inputs, with_grads: bool = True) -> Unrolled:
     """Raises FloatingPointError if numpy overflows or meets an invalid operation (cannot happen
     within the parser's caps, but is never silent)."""
     with np.errstate(over="raise", invalid="raise", divide="raise"):
@@ -62,27 +60,25 @@ def output_layer(t: Trace, h: Sym, W_y: Sym, b_y: Sym) -> tuple[Sym, Sym]:
     return z, y
 
 
-def _unroll(inp: LSTMInput, with_grads: bool) -> Unrolled:
+def _unroll(inp: Inputs, with_grads: bool) -> Unrolled:
     variant = VARIANTS[inp.variant]
     trace = Trace()
     # W_f, b_f, p_o, W_r…: the field name is the symbol. One Sym per weight, shared by every
     # time step, so the backward pass adds up each weight's gradient over time.
-    params = {name: Sym(name, name, getattr(inp, name)) for name in variant.params}
-    has_y = inp.W_y is not None
-    if has_y:
-        params.update(W_y=Sym("W_y", "W_y", inp.W_y), b_y=Sym("b_y", "b_y", inp.b_y))
-    xs = inp.x.reshape(inp.T, inp.m)  # (T, m): one row per time step
+    has_y = "W_y" in inp
+    params = {name: Sym(name, name, inp[name]) for name in (*variant.params, *(("W_y", "b_y") if has_y else ()))}
+    xs = inp["x"].reshape(inp.T, inp.m)  # (T, m): one row per time step
 
     first = trace.at(1) if inp.is_sequence else trace  # writes h_{t-1} as h_{0} in a sequence
-    h_prev = first.sym("h_prev", "h_{t-1}", inp.h_prev)
-    C_prev = first.sym("C_prev", "C_{t-1}", inp.C_prev) if variant.has_cell_state else None
+    h_prev = first.sym("h_prev", "h_{t-1}", inp["h_prev"])
+    C_prev = first.sym("C_prev", "C_{t-1}", inp["C_prev"]) if variant.has_cell_state else None
     leaves = {"h_prev": h_prev, "C_prev": C_prev, **params}
     same: dict[int, Sym] = {}  # a step's h_{t-1}, C_{t-1} → the previous step's h, C
     x_syms, outs = [], []
     h, C = h_prev, C_prev
     for k in range(1, inp.T + 1):
         t = trace.at(k) if inp.is_sequence else trace
-        x = t.sym("x", "x_t", xs[k - 1] if inp.is_sequence else inp.x)
+        x = t.sym("x", "x_t", xs[k - 1] if inp.is_sequence else inp["x"])
         if k > 1:  # the previous step's h and C, under the names a step's inputs have
             h_in = t.sym("h_prev", "h_{t-1}", h.value)
             same[id(h_in)] = h
@@ -92,7 +88,7 @@ def _unroll(inp: LSTMInput, with_grads: bool) -> Unrolled:
                 same[id(C_in)] = C
         else:
             h_in, C_in = h, C
-        out = variant.cell(t, x, h_in, C_in, params, inp.concat, inp.gru_reset)
+        out = variant.step(t, x, h_in, C_in, params, inp)
         if has_y:
             out["z_y"], out["y"] = output_layer(t, out["h"], params["W_y"], params["b_y"])
         x_syms.append(x)
@@ -102,18 +98,18 @@ def _unroll(inp: LSTMInput, with_grads: bool) -> Unrolled:
     # L = Σ dh ∘ h_T + Σ dC ∘ C_T + Σ dy ∘ y_T
     last = outs[-1]
     T_tex = (lambda s: s) if not inp.is_sequence else (lambda s: at_time(s, inp.T))
-    dh = inp.dh if inp.dh is not None else np.ones(inp.n)
+    dh = inp["dh"] if "dh" in inp else np.ones(inp.n)
     seeds = [(last["h"], Sym("dh", T_tex(r"\delta h_t"), dh))]
     loss = float(np.dot(dh, last["h"].value))
     formula = [r"\sum dh \circ h_T"]
     if variant.has_cell_state:
         formula.append(r"\sum dC \circ C_T")
-        if inp.dC is not None:
-            seeds.append((last["C"], Sym("dC", T_tex(r"\delta C_t"), inp.dC)))
-            loss += float(np.dot(inp.dC, last["C"].value))
-    if inp.dy is not None:
-        seeds.append((last["y"], Sym("dy", T_tex(r"\delta y_t"), inp.dy)))
-        loss += float(np.dot(inp.dy, last["y"].value))
+        if "dC" in inp:
+            seeds.append((last["C"], Sym("dC", T_tex(r"\delta C_t"), inp["dC"])))
+            loss += float(np.dot(inp["dC"], last["C"].value))
+    if "dy" in inp:
+        seeds.append((last["y"], Sym("dy", T_tex(r"\delta y_t"), inp["dy"])))
+        loss += float(np.dot(inp["dy"], last["y"].value))
         formula.append(r"\sum dy \circ y_T")
 
     grads = backward.backward(trace.steps, seeds, same) if with_grads else None

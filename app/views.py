@@ -10,9 +10,11 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 from . import example, latex, presets
 from .cache import remembered
 from .notes import notes_for
-from .parse import ALL_FIELDS, MAX_DIM
+from .fields import ALL_FIELDS
+from .form import choices, form_view
+from .parse import MAX_DIM
 from .permalink import LINK_LIMIT, to_query
-from .render_html import choices, form_view, latex_to_html, page_view
+from .render_html import latex_to_html, page_view
 
 bp = Blueprint("page", __name__)
 

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import fmt
-from app.cell import LSTMInput, lstm_step
-from app.parse import ARRAY_FIELDS
+from app.fields import Inputs
+from app.sequence import unroll
+from app.fields import ARRAY_FIELDS
 from app.presets import PRESETS, QUESTION
 
 API = "/api/v1/lstm"
@@ -35,10 +36,10 @@ SETTINGS = settings(max_examples=25, deadline=None,
 
 # ------------------------------------------------------------------------------ helpers
 
-def to_json(inp: LSTMInput) -> dict:
+def to_json(inp: Inputs) -> dict:
     """Every field the example has (the v1 fields, and a variant's, sequence's or output
     layer's where given)."""
-    body = {name: getattr(inp, name).tolist() for name in ARRAY_FIELDS if getattr(inp, name) is not None}
+    body = {name: inp[name].tolist() for name in ARRAY_FIELDS if name in inp}
     body["concat"] = inp.concat
     if inp.variant != "lstm":
         body["variant"] = inp.variant
@@ -46,10 +47,10 @@ def to_json(inp: LSTMInput) -> dict:
 
 
 def make_input(rng: np.random.Generator, n: int, m: int, concat: str = "hx",
-               values=None) -> LSTMInput:
+               values=None) -> Inputs:
     """A random example; `values(shape)` draws the numbers (default: full-precision floats)."""
     draw = values or (lambda shape: rng.uniform(-1, 1, shape))
-    return LSTMInput(x=draw(m), h_prev=draw(n), C_prev=draw(n), concat=concat,
+    return Inputs.of(x=draw(m), h_prev=draw(n), C_prev=draw(n), concat=concat,
                      **{f"W_{g}": draw((n, n + m)) for g in GATES},
                      **{f"b_{g}": draw(n) for g in GATES})
 
@@ -168,9 +169,9 @@ def field_values(text: str, matrix: bool) -> np.ndarray:
     return np.array([float(t) for t in re.split(r"[,\s]+", text.strip())])
 
 
-def independent_step(inp: LSTMInput) -> dict[str, list[float]]:
+def independent_step(inp: Inputs) -> dict[str, list[float]]:
     """The LSTM equations in plain Python (math module, explicit loops): no app code, no numpy."""
-    x, h, c = inp.x.tolist(), inp.h_prev.tolist(), inp.C_prev.tolist()
+    x, h, c = inp["x"].tolist(), inp["h_prev"].tolist(), inp["C_prev"].tolist()
     v = h + x if inp.concat == "hx" else x + h
 
     def sigmoid(z):
@@ -178,7 +179,7 @@ def independent_step(inp: LSTMInput) -> dict[str, list[float]]:
 
     out = {}
     for g, act in zip(GATES, (sigmoid, sigmoid, math.tanh, sigmoid)):
-        W, b = getattr(inp, f"W_{g}").tolist(), getattr(inp, f"b_{g}").tolist()
+        W, b = inp[f"W_{g}"].tolist(), inp[f"b_{g}"].tolist()
         z = [math.fsum(w * vj for w, vj in zip(row, v)) + bk for row, bk in zip(W, b)]
         out[f"z_{g}"] = z
         out["C_tilde" if g == "C" else g] = [act(zk) for zk in z]
@@ -189,16 +190,16 @@ def independent_step(inp: LSTMInput) -> dict[str, list[float]]:
 
 # ------------------------------------------------------------------------------ the JSON API
 
-def test_post_returns_every_output_exactly_as_lstm_step(client):
+def test_post_returns_every_output_exactly_as_the_cell_computes_it(client):
     inp = make_input(np.random.default_rng(7), n=3, m=2)
     data = post_ok(client, to_json(inp))
-    res = lstm_step(inp)
+    res = unroll(inp).last
     for name in OUTPUTS:
         assert len(data[name]) == 3, name
         assert all(type(a) is float for a in data[name]), name  # numbers, not strings
-        assert bits(data[name]) == bits(getattr(res, name)), name  # full float64, bit for bit
+        assert bits(data[name]) == bits(res[name]), name  # full float64, bit for bit
     assert data["n"] == 3 and data["m"] == 2 and data["concat"] == "hx"
-    assert data["v"] == res.v.tolist()
+    assert data["v"] == res["v"].tolist()
     assert data["permalink"].startswith("/?") and "v=1" in query_of(data["permalink"]).split("&")
 
 
@@ -266,7 +267,7 @@ def test_concat_defaults_to_hx(client):
     default = post_ok(client, body)
     hx = post_ok(client, {**body, "concat": "hx"})
     assert default["concat"] == "hx"
-    assert default["v"] == inp.h_prev.tolist() + inp.x.tolist()  # [h_{t-1}, x_t]
+    assert default["v"] == inp["h_prev"].tolist() + inp["x"].tolist()  # [h_{t-1}, x_t]
     for name in OUTPUTS:
         assert default[name] == hx[name], name
 
@@ -277,12 +278,12 @@ def test_xh_with_permuted_columns_gives_identical_outputs(client):
     rng = np.random.default_rng(13)
     n, m = 3, 4
     hx = make_input(rng, n, m, "hx", values=lambda shape: rng.integers(-8, 9, shape) / 4)
-    permuted = {f"W_{g}": np.concatenate([getattr(hx, f"W_{g}")[:, n:], getattr(hx, f"W_{g}")[:, :n]],
+    permuted = {f"W_{g}": np.concatenate([hx[f"W_{g}"][:, n:], hx[f"W_{g}"][:, :n]],
                                          axis=1) for g in GATES}
-    xh = LSTMInput(**{**{name: getattr(hx, name) for name in INPUT_FIELDS}, **permuted, "concat": "xh"})
+    xh = Inputs.of(**{**{name: hx[name] for name in INPUT_FIELDS}, **permuted, "concat": "xh"})
     a, b = post_ok(client, to_json(hx)), post_ok(client, to_json(xh))
-    assert b["concat"] == "xh" and b["v"] == hx.x.tolist() + hx.h_prev.tolist()
-    assert a["v"] == hx.h_prev.tolist() + hx.x.tolist()
+    assert b["concat"] == "xh" and b["v"] == hx["x"].tolist() + hx["h_prev"].tolist()
+    assert a["v"] == hx["h_prev"].tolist() + hx["x"].tolist()
     for name in OUTPUTS:
         assert bits(a[name]) == bits(b[name]), name
     # and the same W under the other order is a different model (the test can tell them apart)
@@ -294,9 +295,9 @@ def test_xh_with_permuted_columns_full_precision_agrees(client):
     rng = np.random.default_rng(17)
     n, m = 4, 3
     hx = make_input(rng, n, m, "hx")
-    permuted = {f"W_{g}": np.concatenate([getattr(hx, f"W_{g}")[:, n:], getattr(hx, f"W_{g}")[:, :n]],
+    permuted = {f"W_{g}": np.concatenate([hx[f"W_{g}"][:, n:], hx[f"W_{g}"][:, :n]],
                                          axis=1) for g in GATES}
-    xh = LSTMInput(**{**{name: getattr(hx, name) for name in INPUT_FIELDS}, **permuted, "concat": "xh"})
+    xh = Inputs.of(**{**{name: hx[name] for name in INPUT_FIELDS}, **permuted, "concat": "xh"})
     a, b = post_ok(client, to_json(hx)), post_ok(client, to_json(xh))
     for name in OUTPUTS:  # a different summation order may move the last bit, nothing more
         assert b[name] == pytest.approx(a[name], rel=1e-13, abs=1e-15), name
@@ -328,11 +329,11 @@ def test_readable_permalink_round_trips_full_precision(client):
     data = post_ok(client, to_json(inp))
     query = query_of(data["permalink"])
     keys = [key for key, _ in parse_qsl(query)]
-    assert "z" not in keys and f"x={float(inp.x[0])!r}," in query  # readable: repr of each float
+    assert "z" not in keys and f"x={float(inp['x'][0])!r}," in query  # readable: repr of each float
     back = client.get(f"{API}?{query}").get_json()
     got = inputs_from_steps(back)
     for name in INPUT_FIELDS:
-        assert bits(got[name]) == bits(getattr(inp, name)), name
+        assert bits(got[name]) == bits(inp[name]), name
 
 
 def test_compact_permalink_when_readable_would_pass_2000_chars(client):
@@ -347,7 +348,7 @@ def test_compact_permalink_when_readable_would_pass_2000_chars(client):
     assert back.get_json() == data
     got = inputs_from_steps(back.get_json())
     for name in INPUT_FIELDS:
-        assert bits(got[name]) == bits(getattr(inp, name)), name
+        assert bits(got[name]) == bits(inp[name]), name
 
 
 def test_compact_permalink_for_8x8_with_short_numbers(client):
@@ -380,11 +381,11 @@ def test_32x32_example_has_no_link_and_the_page_says_so(client):
     assert data["permalink"] is None
     assert "too large for a link" in data["permalink_note"]
     assert "4,000" in data["permalink_note"]
-    assert bits(data["h"]) == bits(lstm_step(inp).h)  # computed all the same, nothing truncated
+    assert bits(data["h"]) == bits(unroll(inp).last["h"])  # computed all the same, nothing truncated
     # The form posts it; there is no link to redirect to, so the page renders it (200) and
     # says plainly that it is too large, with no canonical link and no cut-down link.
-    form = {name: ", ".join(repr(a) for a in getattr(inp, name).tolist()) for name in VECTOR_FIELDS}
-    form.update({name: "\n".join(", ".join(repr(a) for a in row) for row in getattr(inp, name).tolist())
+    form = {name: ", ".join(repr(a) for a in inp[name].tolist()) for name in VECTOR_FIELDS}
+    form.update({name: "\n".join(", ".join(repr(a) for a in row) for row in inp[name].tolist())
                  for name in MATRIX_FIELDS})
     r = client.post("/", data=form)
     assert r.status_code == 200
@@ -406,7 +407,7 @@ def _examples(draw, max_dim=3):
         size = int(np.prod(shape))
         return np.array(draw(st.lists(f, min_size=size, max_size=size)), dtype=np.float64).reshape(shape)
 
-    return LSTMInput(x=arr(m), h_prev=arr(n), C_prev=arr(n), concat=draw(st.sampled_from(["hx", "xh"])),
+    return Inputs.of(x=arr(m), h_prev=arr(n), C_prev=arr(n), concat=draw(st.sampled_from(["hx", "xh"])),
                      **{f"W_{g}": arr(n, n + m) for g in GATES}, **{f"b_{g}": arr(n) for g in GATES})
 
 
@@ -428,14 +429,14 @@ def test_permalink_round_trip_is_exact(client, inp):
     assert got.get_json() == posted
     back = inputs_from_steps(got.get_json())
     for name in INPUT_FIELDS:
-        assert bits(back[name]) == bits(getattr(inp, name)), name
+        assert bits(back[name]) == bits(inp[name]), name
     page = client.get(permalink)
     assert page.status_code == 200
     parsed = Page(page.get_data(as_text=True))
     assert parsed.canonical == [permalink]
     for name in INPUT_FIELDS:
         shown = field_values(parsed.inputs[name], name in MATRIX_FIELDS)
-        assert bits(shown) == bits(getattr(inp, name)), name
+        assert bits(shown) == bits(inp[name]), name
     assert parsed.selects.get("concat") == inp.concat
 
 
@@ -491,7 +492,7 @@ def test_index_canonical_steps_and_form_match_the_api(client):
     # The form shows the seed's own numbers, exactly.
     for name in INPUT_FIELDS:
         shown = field_values(page.inputs[name], name in MATRIX_FIELDS)
-        assert bits(shown) == bits(getattr(QUESTION, name)), name
+        assert bits(shown) == bits(QUESTION[name]), name
 
 
 def _assert_page_shows_api(client, body: dict):
@@ -536,7 +537,7 @@ def test_page_shows_every_number_of_the_api_random(client):
 
 
 def test_page_never_shows_negative_zero(client):
-    inp = LSTMInput(x=np.array([-0.0, 1.0]), h_prev=np.array([-0.0]), C_prev=np.array([-0.0]),
+    inp = Inputs.of(x=np.array([-0.0, 1.0]), h_prev=np.array([-0.0]), C_prev=np.array([-0.0]),
                     **{f"W_{g}": np.array([[-0.0, 0.0, -0.0]]) for g in GATES},
                     **{f"b_{g}": np.array([-0.0]) for g in GATES})
     data = post_ok(client, to_json(inp))

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from app.cell import LSTMInput
+from app.fields import Inputs
 from app.sequence import unroll
 from tests.reference import api_body, lstm_bptt, random_example, run
 
@@ -40,14 +40,14 @@ def as_rows(x, T):
     return x if T > 1 else [x]
 
 
-def to_input(example: dict) -> LSTMInput:
+def to_input(example: dict) -> Inputs:
     """The same example as the app's input type (for finite differences without HTTP)."""
     arrays = {k: np.array(v, dtype=np.float64) for k, v in example.items()
               if k not in ("variant", "concat", "gru_reset")}
     if arrays["x"].shape[0] == 1:
         arrays["x"] = arrays["x"][0]
     settings = {k: example[k] for k in ("variant", "concat", "gru_reset") if k in example}
-    return LSTMInput(**settings, **arrays)
+    return Inputs.of(**settings, **arrays)
 
 
 # -------------------------------------------------------------------- against the reference
@@ -84,13 +84,13 @@ def finite_difference_check(example: dict) -> None:
     inp = to_input(example)
     grads = unroll(inp).grads
     for name, g in grads.items():
-        base = getattr(inp, name)
+        base = inp[name]
         numeric = np.zeros_like(base)
         for idx in np.ndindex(base.shape):
             for sign in (1, -1):
                 moved = base.copy()
                 moved[idx] += sign * FD_STEP
-                loss = unroll(dataclasses.replace(inp, **{name: moved}), with_grads=False).loss
+                loss = unroll(inp.replace(**{name: moved}), with_grads=False).loss
                 numeric[idx] += sign * loss / (2 * FD_STEP)
         np.testing.assert_allclose(g, numeric, rtol=FD_RTOL, atol=FD_ATOL, err_msg=name)
 

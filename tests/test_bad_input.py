@@ -29,7 +29,7 @@ SEED_W_f = [[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]]
 
 
 def base() -> dict:
-    body = {name: getattr(QUESTION, name).tolist() for name in INPUT_FIELDS}
+    body = {name: QUESTION[name].tolist() for name in INPUT_FIELDS}
     body["concat"] = "xh"
     return body
 
@@ -612,7 +612,7 @@ NEW_API_CASES = [
          "not a string"),
     case("p_o-NaN", raw_of(peephole(), p_o="[NaN, 0, 0]"), 400, "p_o", "p_o entry 1 is NaN"),
     case("p_i-with-lstm", body(p_i=[1, 2, 3]), 400, "p_i", "p_i is not used by the lstm variant",
-         "only the peephole variant has peepholes"),
+         "p_i belongs to the peephole variant", 'choose variant "peephole"'),
     # ---- the GRU
     case("gru-W_h-missing", gru(W_h=DROP), 400, "W_h", "W_h is required: a 3×6 matrix"),
     case("gru-b_z-missing", gru(b_z=DROP), 400, "b_z", "b_z is required: a list of 3 numbers, one per hidden unit"),
@@ -629,7 +629,8 @@ NEW_API_CASES = [
     case("no_forget-W_i-null", body(variant="no_forget", W_f=None, b_f=None, W_i=None), 400, "W_i",
          "W_i must be a JSON array of numbers, not null"),
     case("lstm-W_r", body(W_r=SEED_W_f), 400, "W_r", "W_r is not used by the lstm variant",
-         "are the GRU's", 'choose variant "gru"'),
+         "an LSTM's weights are W_f, W_i, W_C and W_o", "W_r belongs to the gru variant",
+         'choose variant "gru"'),
     case("no_forget-W_f", body(variant="no_forget"), 400, ("W_f", "b_f"), "W_f is not used by the no_forget "
          "variant", "the original 1997 LSTM has no forget gate", 'choose variant "lstm"'),
     case("coupled-W_i", body(variant="coupled"), 400, ("W_i", "b_i"), "W_i is not used by the coupled variant",

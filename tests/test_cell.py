@@ -1,16 +1,25 @@
-"""One LSTM step: `app.cell.lstm_step` against an independent plain-Python reference, the seed's
+"""One LSTM step: the cell (`app/cells/lstm.py`, run by `sequence.unroll`) against an independent plain-Python reference, the seed's
 worked example by hand, the recorded trace, and the stable activations."""
 import math
-from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.cell import LSTMInput, lstm_step
+from app.fields import Inputs
 from app.presets import ANSWER, QUESTION, ZERO_STATE, random_example
+from app.sequence import unroll
 from app.trace import Sym, Trace, stable_sigmoid
+
+
+def lstm_step(inp: Inputs) -> SimpleNamespace:
+    """One LSTM step as the app computes it (`sequence.unroll`): its results by name (v, f, …,
+    h) and its steps."""
+    res = unroll(inp, with_grads=False)
+    return SimpleNamespace(steps=res.steps, **res.last)
+
 
 GATES = ("f", "i", "C", "o")
 OUTPUTS = ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_i", "z_C", "z_o")
@@ -62,10 +71,10 @@ def ref_lstm_step(x, h_prev, C_prev, W, b, concat):
             "z_f": z["f"], "z_i": z["i"], "z_C": z["C"], "z_o": z["o"]}
 
 
-def ref_of(inp: LSTMInput):
-    return ref_lstm_step(inp.x.tolist(), inp.h_prev.tolist(), inp.C_prev.tolist(),
-                         {g: getattr(inp, f"W_{g}").tolist() for g in GATES},
-                         {g: getattr(inp, f"b_{g}").tolist() for g in GATES}, inp.concat)
+def ref_of(inp: Inputs):
+    return ref_lstm_step(inp["x"].tolist(), inp["h_prev"].tolist(), inp["C_prev"].tolist(),
+                         {g: inp[f"W_{g}"].tolist() for g in GATES},
+                         {g: inp[f"b_{g}"].tolist() for g in GATES}, inp.concat)
 
 
 # ------------------------------------------------------------ random examples
@@ -83,14 +92,14 @@ def _draw(rng, regime, shape, role):
     return rng.uniform(-1, 1, shape)
 
 
-def random_input(rng, regime, concat) -> LSTMInput:
+def random_input(rng, regime, concat) -> Inputs:
     n, m = int(rng.integers(1, 9)), int(rng.integers(1, 9))
     arrays = {"x": _draw(rng, regime, m, "x"), "h_prev": _draw(rng, regime, n, "h"),
               "C_prev": _draw(rng, regime, n, "C_prev")}
     for g in GATES:
         arrays[f"W_{g}"] = _draw(rng, regime, (n, n + m), "W")
         arrays[f"b_{g}"] = _draw(rng, regime, n, "b")
-    return LSTMInput(concat=concat, **{k: np.asarray(a, dtype=np.float64) for k, a in arrays.items()})
+    return Inputs.of(concat=concat, **{k: np.asarray(a, dtype=np.float64) for k, a in arrays.items()})
 
 
 @pytest.mark.parametrize("concat", ["hx", "xh"])
@@ -123,12 +132,12 @@ def test_presets_match_the_reference(example):
 # ------------------------------------------------------------ the seed, by hand
 
 def _steps(example):
-    return {s.id: s for s in lstm_step(example).steps}
+    return {s.id: s for s in unroll(example).steps}
 
 
 def test_seed_question_concatenates_x_before_h_to_one_to_six():
-    assert lstm_step(QUESTION).v.tolist() == [1, 2, 3, 4, 5, 6]
-    assert lstm_step(replace(QUESTION, concat="hx")).v.tolist() == [4, 5, 6, 1, 2, 3]
+    assert unroll(QUESTION).last["v"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert unroll(QUESTION.replace(concat="hx")).last["v"].tolist() == [4, 5, 6, 1, 2, 3]
 
 
 def test_forget_gate_matches_the_questions_worked_example():
@@ -154,7 +163,7 @@ def test_input_gate_corrects_the_answers_arithmetic():
                                      random_example(6, 1, seed=4, concat="xh")],
                          ids=["question", "answer", "zero-state", "random-1x5", "random-6x1"])
 def test_trace_lists_every_step_in_order_with_its_shape(example):
-    steps = lstm_step(example).steps
+    steps = unroll(example).steps
     assert tuple(s.id for s in steps) == STEP_IDS
     n, m = example.n, example.m
     for s in steps:
@@ -191,7 +200,7 @@ def test_every_step_result_follows_from_its_operands_which_come_from_earlier_ste
         for o in s.operands:
             assert o.name in INPUT_NAMES or any(o is p for p in seen), f"{s.id}: {o.name}"
             if o.name in INPUT_NAMES:
-                np.testing.assert_array_equal(o.value, getattr(inp, o.name))
+                np.testing.assert_array_equal(o.value, inp[o.name])
         np.testing.assert_allclose(s.result.value, _recompute(s), rtol=1e-12, atol=1e-12, err_msg=s.id)
         seen.append(s.result)
     by_id = {s.id: s.result.value for s in r.steps}
@@ -253,7 +262,7 @@ def test_a_step_at_the_input_caps_never_overflows_or_warns():
     n, m, cap = 32, 32, 1e6  # the parser's MAX_DIM and MAX_ABS
     rng = np.random.default_rng(0)
     big = lambda shape: cap * rng.choice([-1.0, 1.0], shape)  # noqa: E731
-    inp = LSTMInput(x=big(m), h_prev=big(n), C_prev=big(n),
+    inp = Inputs.of(x=big(m), h_prev=big(n), C_prev=big(n),
                     **{f"W_{g}": big((n, n + m)) for g in GATES}, **{f"b_{g}": big(n) for g in GATES})
     r = lstm_step(inp)
     for name in OUTPUTS:

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from app import diagram, fmt, permalink, presets
-from app.cell import LSTMInput, lstm_step
+from app.fields import Inputs
+from app.sequence import unroll
 from app.sequence import unroll
 from app.render_html import page_view
 
@@ -132,8 +133,8 @@ def test_points_within_range_sit_on_the_curve_with_their_exact_values_on_hover(s
     points = curve_points(article(seed_html, "o.sigmoid"))  # z_o = [1, 0.2, 0.3]
     assert not any(" edge" in p or "is-sat" in p for p in points)
     titles = [unescape(re.search(r"<title>(.*?)</title>", p).group(1)) for p in points]
-    res = lstm_step(presets.QUESTION)
-    for k, (title, z, y) in enumerate(zip(titles, res.z_o.tolist(), res.o.tolist())):
+    res = unroll(presets.QUESTION).last
+    for k, (title, z, y) in enumerate(zip(titles, res["z_o"].tolist(), res["o"].tolist())):
         assert title == f"entry {k + 1}: z_o = {fmt.exact(z)}, σ(z_o) = {fmt.exact(y)}"
 
 
@@ -160,7 +161,7 @@ def test_curve_samples_lie_on_sigma_and_tanh():
 
 
 def test_curve_points_lie_on_the_function_or_at_the_edge():
-    res = lstm_step(presets.ZERO_STATE)  # every z within ±6
+    res = unroll(presets.ZERO_STATE)  # every z within ±6
     steps = {s.id: s for s in res.steps}
     for step_id in ACTIVATIONS:
         step = steps[step_id]
@@ -176,11 +177,11 @@ def test_curve_points_lie_on_the_function_or_at_the_edge():
 
 def test_many_points_beyond_the_edge_are_summed_up():
     n = 12
-    inp = LSTMInput(x=np.array([1.0]), h_prev=np.zeros(n), C_prev=np.zeros(n),
+    inp = Inputs.of(x=np.array([1.0]), h_prev=np.zeros(n), C_prev=np.zeros(n),
                     W_f=np.full((n, n + 1), 0.0), W_i=np.zeros((n, n + 1)), W_C=np.zeros((n, n + 1)),
                     W_o=np.zeros((n, n + 1)), b_f=np.arange(50.0, 50.0 + n), b_i=np.zeros(n), b_C=np.zeros(n),
                     b_o=np.zeros(n))
-    step = next(s for s in lstm_step(inp).steps if s.id == "f.sigmoid")
+    step = next(s for s in unroll(inp).steps if s.id == "f.sigmoid")
     c = diagram.curve(step)
     assert len(c.marks) == n and all(m.edge == "right" and m.sat for m in c.marks)
     assert sum(m.label is not None for m in c.marks) == 5
@@ -276,7 +277,7 @@ def test_every_variant_and_sequence_has_its_diagram(client, preset):
 def test_random_examples_of_every_variant_light_every_step(variant, concat):
     for seed in range(3):
         inp = presets.variant_example(variant, n=3, m=2, seed=seed)
-        inp = dataclasses.replace(inp, concat=concat)
+        inp = inp.replace(concat=concat)
         res = unroll(inp, with_grads=False)
         d = diagram.cell_diagram(inp, res)
         used = {s for p in d.parts() for s in p.steps.split()}
@@ -290,7 +291,7 @@ def test_random_examples_of_every_variant_light_every_step(variant, concat):
 def test_gru_reset_before_and_after_draw_their_own_candidate():
     base = presets.variant_example("gru", seed=5)
     for reset, box in (("after", True), ("before", False)):
-        inp = dataclasses.replace(base, gru_reset=reset)
+        inp = base.replace(gru_reset=reset)
         res = unroll(inp, with_grads=False)
         d = diagram.cell_diagram(inp, res)
         assert {s for p in d.parts() for s in p.steps.split()} == {s.id for s in res.steps}
@@ -342,6 +343,6 @@ def test_a_sequence_draws_the_last_step_and_lights_for_every_time_step(client):
     last, prev = res.timesteps[-1], res.timesteps[-2]
     assert f"f = {diagram.short_vector(last['f'])}" in flat and f"ht = {diagram.short_vector(last['h'])}" in flat
     assert f"ht−1 = {diagram.short_vector(prev['h'])}" in flat  # h_{T-1}, not h_0
-    assert f"xt = {diagram.short_vector(preset.example.x.reshape(3, -1)[-1])}" in flat
+    assert f"xt = {diagram.short_vector(preset.example['x'].reshape(3, -1)[-1])}" in flat
     assert "t = 3 of 3" in flat
     assert "with the values of the last one, t = 3 of 3" in text(html)

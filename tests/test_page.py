@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from app import fmt, latex, permalink, presets
-from app.cell import lstm_step
+from app.sequence import unroll
 
 
 def step_html(html: str, step_id: str) -> str:
@@ -93,7 +93,7 @@ def test_saturated_entries_are_marked_with_their_true_distance_from_1(client):
 
 def test_a_tanh_saturating_to_minus_1_is_marked(client):
     inp = presets.random_example(2, 2, 1)
-    inp = type(inp)(**{**inp.__dict__, "b_C": inp.b_C * 0 - 50})
+    inp = inp.replace(b_C=inp["b_C"] * 0 - 50)
     html = client.get(link(inp)).get_data(as_text=True)
     tanh = step_html(html, "C_tilde.tanh")
     assert tanh.count('<td class="sat ') == 2
@@ -143,7 +143,7 @@ def test_random_redirects_to_a_permalink_of_the_asked_size(client):
     assert api.status_code == 200
     assert (api.get_json()["n"], api.get_json()["m"]) == (4, 3)
     same = presets.random_example(4, 3, 7)
-    assert api.get_json()["h"] == lstm_step(same).h.tolist()
+    assert api.get_json()["h"] == unroll(same).last["h"].tolist()
 
 
 @pytest.mark.parametrize("query, phrase", [
@@ -165,7 +165,7 @@ def test_latex_export_is_every_step_in_bmatrix_form(client):
     r = client.get("/latex?" + permalink.to_query(presets.QUESTION))
     assert r.status_code == 200 and r.mimetype == "text/plain"
     body = r.get_data(as_text=True)
-    steps = lstm_step(presets.QUESTION).steps
+    steps = unroll(presets.QUESTION).steps
     assert body.count("$$") == 2 * len(steps)
     for step in steps:
         assert latex.step_latex(step) in body
@@ -227,7 +227,7 @@ def test_fragment_with_bad_text_answers_with_the_errors(client):
 
 def test_every_step_carries_its_latex_for_copying(client):
     html = client.get("/").get_data(as_text=True)
-    for step in lstm_step(presets.QUESTION).steps:
+    for step in unroll(presets.QUESTION).steps:
         pre = re.search(r'<pre data-title="([^"]*)">(.*?)</pre>', step_html(html, step.id), re.S)
         assert unescape(pre.group(1)) == step.title
         assert unescape(pre.group(2)) == latex.step_latex(step)

@@ -126,7 +126,7 @@ def test_a_pasted_example_in_any_mix_of_formats_parses_to_the_same_float64_array
     assert errors == []
     assert inp.concat == fields["concat"]
     for name, value in arrays.items():
-        got = getattr(inp, name)
+        got = inp[name]
         assert got.dtype == np.float64
         np.testing.assert_array_equal(got, np.array(value, dtype=np.float64), err_msg=f"{name}: {fields[name]!r}")
 
@@ -142,11 +142,11 @@ def test_the_seeds_latex_matrix_and_vectors_parse_as_written():
               "W_o": "[[0,0,0,0,0,0],[0,0,0,0,0,0],[0,0,0,0,0,0]]", "b_o": "0;0;0", "concat": "xh"}
     inp, errors = parse_text_fields(fields)
     assert errors == []
-    np.testing.assert_array_equal(inp.W_f, QUESTION_W_f)
-    assert inp.b_f.tolist() == [1, 2, 3]
-    assert inp.W_i.tolist() == [[1] * 6, [2] * 6, [3] * 6]
-    assert inp.b_i.tolist() == [1, 1, 1]
-    assert inp.C_prev.tolist() == [0, 0, 0]  # left out: zeros
+    np.testing.assert_array_equal(inp["W_f"], QUESTION_W_f)
+    assert inp["b_f"].tolist() == [1, 2, 3]
+    assert inp["W_i"].tolist() == [[1] * 6, [2] * 6, [3] * 6]
+    assert inp["b_i"].tolist() == [1, 1, 1]
+    assert inp["C_prev"].tolist() == [0, 0, 0]  # left out: zeros
 
 
 # ------------------------------------------------------------ shape messages

@@ -24,14 +24,14 @@ z_t weighs the *old* state (z = 1 keeps h_{t-1}), as in Cho et al. and PyTorch. 
 """
 from __future__ import annotations
 
-from .cell import concat_step, gate_steps
-from .trace import Sym, Trace
+from ..trace import Sym, Trace
+from .lstm import concat_step, gate_steps
+from .spec import CellSpec, FormGroup
 
 GRU_PARAMS = ("W_r", "b_r", "W_z", "b_z", "W_h", "b_h")
-GRU_RESETS = ("after", "before")
 
 # (API name, LaTeX symbol, activation, title, purpose): the table gate_steps reads.
-_GATE_TEXT = {
+GATE_TEXT = {
     "r": ("r", "r_t", "sigmoid", "Reset gate",
           "how much of the old hidden state h_{t-1} the candidate may use (0 = ignore it)"),
     "z": ("z", "z_t", "sigmoid", "Update gate",
@@ -50,7 +50,7 @@ def gru_cell(t: Trace, x: Sym, h_prev: Sym, params: dict[str, Sym], concat: str,
     v = concat_step(t, x, h_prev, concat, n, m)
     out = {"v": v}
     for g in ("r", "z"):
-        z, a = gate_steps(t, g, v, params, text=_GATE_TEXT[g], unit="hidden unit")
+        z, a = gate_steps(t, g, v, params, text=GATE_TEXT[g], unit="hidden unit")
         out[f"z_{g}"], out[g] = z, a
     r, z = out["r"], out["z"]
 
@@ -136,3 +136,28 @@ def _candidate_reset_before(t, x, h_prev, r, params, concat) -> Sym:
     return t.add("h_tilde.bias", "Candidate: add the bias b_h", r"z_h = W_h \cdot v_r + b_h",
                  "The bias is added entry by entry; z_h is the candidate's pre-activation.",
                  Wv, b_h, "z_h", "z_h")
+
+
+def step(t, x, h_prev, C_prev, params, inp):
+    return gru_cell(t, x, h_prev, params, inp.concat, inp.option("gru_reset"))
+
+
+def notes(inp, res) -> dict[str, list[str]]:
+    """Colah's post swaps z and 1 − z: say so where h_t is made."""
+    update = next(s.id for s in res.steps if s.id.endswith("h.update"))
+    return {update: ["Colah's post writes h_t = (1 − z_t) ∘ h_{t-1} + z_t ∘ h̃_t: the roles of z and "
+                     "1 − z are swapped there. This follows Cho et al. (2014) and PyTorch: z_t is how "
+                     "much of the old state to keep."]}
+
+
+SPEC = CellSpec(
+    name="gru", title="GRU", short="GRU", choice='"gru"',
+    step=step, params=GRU_PARAMS, outputs=("r", "z", "h_tilde", "h", "z_r", "z_z", "z_h"),
+    gates=(FormGroup("Reset gate", "r_t = σ(W_r·v + b_r)", ("W_r", "b_r")),
+           FormGroup("Update gate", "z_t = σ(W_z·v + b_z)", ("W_z", "b_z")),
+           FormGroup("Candidate", "h\u0303_t = tanh(W_h·…)", ("W_h", "b_h"))),
+    gate_symbols=r"r_t, z_t, \tilde{h}_t",
+    has_cell_state=False, options=("gru_reset",), unit="hidden unit",
+    picture_name="GRU", notes=notes,
+    preset=("GRU", "Reset and update gates, no cell state: h_t = (1 − z_t)∘h̃_t + z_t∘h_{t-1}.", 5),
+)

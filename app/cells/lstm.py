@@ -1,4 +1,4 @@
-"""One LSTM step in float64, recorded step by step.
+"""The LSTM: one step in float64, recorded step by step.
 
 The equations (Colah, "Understanding LSTM Networks", 2015; Hochreiter & Schmidhuber 1997 with
 the forget gate of Gers et al. 2000), with v the concatenation of h_{t-1} and x_t:
@@ -12,96 +12,22 @@ the forget gate of Gers et al. 2000), with v the concatenation of h_{t-1} and x_
     h_t     = o_t ∘ tanh(C_t)
 
 Shapes: x_t is (m,), h_{t-1} and C_{t-1} are (n,), every W_g is (n, n+m): one row per cell
-state, one column per entry of v. Every b_g is (n,). `lstm_step` below repeats these lines in
-this order and with these names. This module imports numpy only: no Flask, no formatting.
+state, one column per entry of v. Every b_g is (n,). `lstm_cell` below repeats these lines in
+this order and with these names, and it is what the app runs (through `SPEC.step`). The steps
+it is made of (`concat_step`, `gate_steps`, `cell_update`, `hidden_update`) are the other
+cells' building blocks too. No Flask and no formatting here: trace.py computes each number.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
-from .trace import Sym, Trace
+from .spec import CellSpec, FormGroup
+from ..trace import Sym, Trace
 
 GATES = ("f", "i", "C", "o")  # the suffixes of W_g and b_g, in the order of the equations
 LSTM_PARAMS = tuple(f"{p}_{g}" for g in GATES for p in "Wb")  # W_f, b_f, W_i, …: the form's order
-CONCAT_ORDERS = ("hx", "xh")
-
-
-@dataclass(frozen=True)
-class LSTMInput:
-    """A validated example: float64 arrays of consistent shapes (see `parse.py`).
-
-    The v1 fields describe one LSTM step. The later ones are optional and default to "not
-    given": `variant` picks the cell (`variants.VARIANTS`), and a variant leaves the weights it
-    does not use as None (the GRU has no C_prev, W_f, …; it has W_r, W_z, W_h). `x` is (m,) for
-    one step, or (T, m) for a sequence of T >= 2 steps, one row per time step."""
-
-    x: np.ndarray  # (m,) or (T, m)
-    h_prev: np.ndarray  # (n,)
-    C_prev: np.ndarray | None = None  # (n,); None only for the GRU, which has no cell state
-    W_f: np.ndarray | None = None  # (n, n+m)
-    W_i: np.ndarray | None = None
-    W_C: np.ndarray | None = None
-    W_o: np.ndarray | None = None
-    b_f: np.ndarray | None = None  # (n,)
-    b_i: np.ndarray | None = None
-    b_C: np.ndarray | None = None
-    b_o: np.ndarray | None = None
-    concat: str = "hx"
-    variant: str = "lstm"
-    gru_reset: str = "after"  # GRU only: where r applies (see gru.py)
-    p_f: np.ndarray | None = None  # (n,) peephole weights (variant "peephole")
-    p_i: np.ndarray | None = None
-    p_o: np.ndarray | None = None
-    W_r: np.ndarray | None = None  # (n, n+m) GRU reset gate
-    b_r: np.ndarray | None = None
-    W_z: np.ndarray | None = None  # GRU update gate
-    b_z: np.ndarray | None = None
-    W_h: np.ndarray | None = None  # GRU candidate
-    b_h: np.ndarray | None = None
-    W_y: np.ndarray | None = None  # (k, n) output layer y_t = σ(W_y·h_t + b_y)
-    b_y: np.ndarray | None = None  # (k,)
-    dh: np.ndarray | None = None  # (n,) dL/dh_T; None means ones
-    dC: np.ndarray | None = None  # (n,) dL/dC_T; None means zeros
-    dy: np.ndarray | None = None  # (k,) dL/dy_T; None means the loss does not use y
-
-    @property
-    def m(self) -> int:
-        return self.x.shape[-1]
-
-    @property
-    def n(self) -> int:
-        return self.h_prev.shape[0]
-
-    @property
-    def T(self) -> int:
-        """The number of time steps: 1 for a single vector x."""
-        return 1 if self.x.ndim == 1 else self.x.shape[0]
-
-    @property
-    def is_sequence(self) -> bool:
-        return self.x.ndim == 2
-
-
-@dataclass(frozen=True)
-class LSTMResult:
-    v: np.ndarray
-    z_f: np.ndarray
-    z_i: np.ndarray
-    z_C: np.ndarray
-    z_o: np.ndarray
-    f: np.ndarray
-    i: np.ndarray
-    C_tilde: np.ndarray
-    o: np.ndarray
-    C: np.ndarray
-    h: np.ndarray
-    steps: list
-
+OUTPUTS = ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_i", "z_C", "z_o")
 
 # How each gate is named on the whiteboard: (API name, LaTeX symbol, activation, title, why).
-_GATE_TEXT = {
+GATE_TEXT = {
     "f": ("f", "f_t", "sigmoid", "Forget gate",
           "how much of each entry of the old cell state C_{t-1} to keep (0 = forget, 1 = keep)"),
     "i": ("i", "i_t", "sigmoid", "Input gate",
@@ -111,26 +37,13 @@ _GATE_TEXT = {
     "o": ("o", "o_t", "sigmoid", "Output gate",
           "how much of each entry of tanh(C_t) to let out as the new hidden state"),
 }
-
-
-def lstm_step(inp: LSTMInput) -> LSTMResult:
-    """Compute one LSTM step and record every intermediate as a Step.
-
-    Raises FloatingPointError if numpy overflows or meets an invalid operation (cannot happen
-    within the parser's caps, but is never silent)."""
-    with np.errstate(over="raise", invalid="raise", divide="raise"):
-        return _lstm_step(inp)
-
-
-def _lstm_step(inp: LSTMInput) -> LSTMResult:
-    t = Trace()
-    x = Sym("x", "x_t", inp.x)
-    h_prev = Sym("h_prev", "h_{t-1}", inp.h_prev)
-    C_prev = Sym("C_prev", "C_{t-1}", inp.C_prev)
-    params = {name: Sym(name, name, getattr(inp, name)) for name in LSTM_PARAMS}
-    out = lstm_cell(t, x, h_prev, C_prev, params, inp.concat)
-    return LSTMResult(steps=t.steps, **{name: sym.value for name, sym in out.items()})
-
+# The form's fieldset for each gate's weights (the variants reuse them).
+GATE_FORMS = {
+    "f": FormGroup("Forget gate", "f_t = σ(W_f·v + b_f)", ("W_f", "b_f")),
+    "i": FormGroup("Input gate", "i_t = σ(W_i·v + b_i)", ("W_i", "b_i")),
+    "C": FormGroup("Candidate", "C\u0303_t = tanh(W_C·v + b_C)", ("W_C", "b_C")),
+    "o": FormGroup("Output gate", "o_t = σ(W_o·v + b_o)", ("W_o", "b_o")),
+}
 
 
 def concat_step(t: Trace, x: Sym, h_prev: Sym, concat: str, n: int, m: int) -> Sym:
@@ -147,8 +60,8 @@ def concat_step(t: Trace, x: Sym, h_prev: Sym, concat: str, n: int, m: int) -> S
 def gate_steps(t: Trace, g: str, v: Sym, params: dict[str, Sym], peephole: Sym | None = None,
                text: tuple | None = None, unit: str = "cell state") -> tuple[Sym, Sym]:
     """z_g = W_g · v (+ p_g ∘ C) + b_g, then σ or tanh: one gate's steps. Returns (z_g, gate).
-    `text` is the gate's entry of a table like _GATE_TEXT (the GRU has its own)."""
-    name, sym, act, gate_title, purpose = text or _GATE_TEXT[g]
+    `text` is the gate's entry of a table like GATE_TEXT (the GRU has its own)."""
+    name, sym, act, gate_title, purpose = text or GATE_TEXT[g]
     W, b = params[f"W_{g}"], params[f"b_{g}"]
     # W_g · v  (n, n+m) @ (n+m,) -> (n,)
     Wv = t.matvec(f"{name}.matmul", f"{gate_title}: multiply W_{g} by v", rf"W_{g} \cdot v",
@@ -223,7 +136,20 @@ def lstm_cell(t: Trace, x: Sym, h_prev: Sym, C_prev: Sym, params: dict[str, Sym]
     out = {"v": v}
     for g in GATES:
         z, a = gate_steps(t, g, v, params)
-        out[f"z_{g}"], out[_GATE_TEXT[g][0]] = z, a
+        out[f"z_{g}"], out[GATE_TEXT[g][0]] = z, a
     out["C"] = cell_update(t, out["f"], C_prev, out["i"], out["C_tilde"])
     out["h"] = hidden_update(t, out["o"], out["C"])
     return out
+
+
+def step(t: Trace, x: Sym, h_prev: Sym, C_prev: Sym, params: dict[str, Sym], inp) -> dict[str, Sym]:
+    return lstm_cell(t, x, h_prev, C_prev, params, inp.concat)
+
+
+SPEC = CellSpec(
+    name="lstm", title="LSTM with a forget gate", short="LSTM",
+    choice='"lstm" (with a forget gate, the default)',
+    step=step, params=LSTM_PARAMS, outputs=OUTPUTS,
+    gates=tuple(GATE_FORMS[g] for g in GATES), gate_symbols=r"f_t, i_t, \tilde{C}_t, o_t",
+    picture_name="LSTM", carousel_words="this LSTM",
+)

@@ -1,0 +1,45 @@
+"""What the rest of the app knows about a cell: one `CellSpec` per variant, in its own module.
+
+The parser, the runner (`sequence.py`), the API, the permalink, the form, the dimensions table,
+the notes and the pictures read a cell only through its spec; none of them names a variant.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FormGroup:
+    """One fieldset of the form: a title, its equation (in the LaTeX subset the page writes as
+    HTML), and the fields it holds."""
+
+    title: str
+    equation: str
+    fields: tuple[str, ...]
+    kind: str = "gate"  # the fieldset's class: "gate", or "state" for state-like weights
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    name: str  # the API's `variant` value
+    title: str  # the form's select and the page's heading: "peephole LSTM"
+    short: str  # in sentences: "a GRU has no cell state", "an LSTM's weights are …"
+    choice: str  # how the variant message lists it: '"coupled" (i = 1 − f)'
+    # The cell: (trace, x, h_prev, C_prev, params, inputs) -> {name: Sym}, recording its steps.
+    step: Callable
+    params: tuple[str, ...]  # its weight fields, in the order of the form and the link
+    outputs: tuple[str, ...]  # its results in the API's top level and in each time step
+    gates: tuple[FormGroup, ...]  # the form's fieldsets for its weights
+    gate_symbols: str  # the dimensions table's row of gates, as LaTeX: r"f_t, i_t, \tilde{C}_t, o_t"
+    has_cell_state: bool = True  # False: no C_prev, C or dC
+    options: tuple[str, ...] = ()  # settings only this cell reads ("gru_reset")
+    unit: str = "cell state"  # what a row of its W's is for: "one row per cell state"
+    absent: Mapping[str, str] = field(default_factory=dict)  # LSTM weights it drops, and why
+    # Pictures: the cell diagram for the forward page, (inputs, result) -> Diagram or None, and
+    # the words the backward page's carousel plot uses for it (None: no plot, no cell state).
+    diagram: Callable | None = None
+    picture_name: str = ""  # in the diagram's captions: "the peephole LSTM cell of every time step"
+    carousel_words: str | None = None  # "this peephole LSTM"
+    notes: Callable | None = None  # (inputs, result) -> {step id: [sentences]} it adds
+    preset: tuple[str, str, int] | None = None  # (title, description, seed) of its example
