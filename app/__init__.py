@@ -1,10 +1,11 @@
 """LSTM explainer: one LSTM step with every intermediate written out.
 
 `create_app()` is the Flask application factory (`flask --app app run` serves it). Modules,
-one question each: `cell.py` (the math, numpy only) records `trace.py` steps; `parse.py` turns
-text/JSON into validated arrays; `permalink.py` turns an example into a URL and back;
-`example.py` glues them; `render_html.py` and `latex.py` render the steps; `views.py` (pages)
-and `api.py` (JSON) are the routes.
+one question each: `fields.py` (every input field, once) and `cells/` (one module per cell: its
+math, numpy only, recording `trace.py` steps, and its spec); `parse.py` turns text/JSON into a
+validated example; `permalink.py` turns an example into a URL and back; `example.py` glues
+them; `render_html.py`, `form.py` and `latex.py` render; `views.py` (pages) and `api.py` (JSON)
+are the routes.
 """
 from __future__ import annotations
 
