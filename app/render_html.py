@@ -14,7 +14,7 @@ from types import SimpleNamespace as View  # attribute access: Jinja reads it fa
 
 from markupsafe import Markup, escape
 
-from . import carousel, diagram, fmt
+from . import fmt, pictures
 from .cell import LSTMInput
 from .latex import step_latex
 from .parse import ARRAY_FIELDS
@@ -132,12 +132,7 @@ def _activation_lines(step: Step) -> tuple[list[str], list[str]]:
             lines.append(f"{head} = {fmt.show(rk)}")
             saturated.append("")
             continue
-        if rk == 0.0:
-            why = "is below the smallest float64, so it is stored as 0 (saturated)"
-        else:
-            sign = "1 − " if rk > 0 else "−1 + "
-            amount = fmt.show(gap) if gap > 0 else "less than 10⁻³⁰⁸"
-            why = f"= {sign}{amount}, which float64 stores as exactly {fmt.show(rk)} (saturated)"
+        why = fmt.saturation(rk, gap).worked
         lines.append(f"{head} {why}")
         saturated.append(f"saturated: {head} {why}")
     return lines, saturated
@@ -261,7 +256,7 @@ def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
         formula=latex_to_html(step.formula), why=latex_to_html(step.why),
         terms=terms, lines=lines, fold=size > FOLD_ABOVE, latex=step_latex(step),
         saturated=any(step.saturated), notes=[latex_to_html(note) for note in notes],
-        curve=diagram.curve(step),
+        curve=pictures.curve(step),
     )
 
 
@@ -329,6 +324,18 @@ def dimensions_view(inp: LSTMInput) -> dict:
     return {"rows": rows, "n": n, "m": m, "params": params}
 
 
+# How each variant is pictured (until the variants describe it themselves): the cell diagram's
+# layout and its options, the cell's name in the diagram's captions, the carousel's words for it
+# (None: no cell state, no carousel).
+_PICTURES = {
+    "lstm": ("lstm", {}, "LSTM", "this LSTM"),
+    "no_forget": ("lstm", {"forget": False}, "original LSTM (no forget gate)", "this LSTM without a forget gate"),
+    "peephole": ("lstm", {"peephole": True}, "peephole LSTM", "this peephole LSTM"),
+    "coupled": ("lstm", {"coupled": True}, "coupled-gate LSTM", "this LSTM with coupled gates"),
+    "gru": ("gru", {}, "GRU", None),
+}
+
+
 def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "forward") -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
     the variant's cell) or "backward" (its gradient steps, and the plot of what
@@ -336,10 +343,11 @@ def page_view(inp: LSTMInput, res, notes: dict[str, list[str]], part: str = "for
     steps = res.grad_steps if part == "backward" else res.steps
     view = {"dims": dimensions_view(inp), "groups": groups_view(steps, notes),
             "timeline": timeline_view(steps, res.timesteps), "diagram": None, "carousel": None}
+    layout, options, name, words = _PICTURES[inp.variant]
     if part == "backward":
         return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
-                "carousel": carousel.carousel(inp, res)}  # None for the GRU (no cell state)
-    view["diagram"] = diagram.cell_diagram(inp, res)  # every variant; a sequence: the cell of every step
+                "carousel": pictures.carousel_plot(inp, res, words, **options) if words else None}
+    view["diagram"] = pictures.cell_diagram(inp, res, layout, name, **options)  # a sequence: every step's cell
     return view
 
 
