@@ -7,6 +7,7 @@
   make a non-integer look like an integer (σ(22) shows 0.9999999997, not 1.0000); very small
   or large values as 2.790×10⁻¹⁰. Never "-0": zero is "0".
 - `latex(x)`: the same, in LaTeX (2.790 \\times 10^{-10}).
+- `saturation(value, gap)`: why a σ or tanh entry shows as exactly its limit (1, -1 or 0).
 
 Formatting happens once, in Python, not inside template loops; results are cached because the
 same numbers (v, the W entries) appear many times on one page.
@@ -14,6 +15,7 @@ same numbers (v, the W entries) appear many times on one page.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INT_LIMIT = 1e15  # below this every integer-valued float64 prints exactly as an integer
@@ -80,3 +82,22 @@ def is_rounded(x: float) -> bool:
 def signed(text: str) -> str:
     """Parenthesise a negative number inside a product: 2·(-3), not 2·-3."""
     return f"({text})" if text.startswith("-") else text
+
+
+class Saturation(NamedTuple):
+    """Why a saturated entry shows as exactly its limit, in the two places that say it."""
+
+    worked: str  # after the worked line's head: "σ(92) = 1 / (1 + exp(-92)) <worked>"
+    hover: str  # on its own, in a curve point's title
+
+
+def saturation(value: float, gap: float) -> Saturation:
+    """`value`: the float64 an activation stored (1, -1 or 0); `gap`: the true distance of the
+    function from its limit there (`trace.sigmoid_gap`, `trace.tanh_gap`), representable when
+    the value itself rounds to the limit: σ(92) = 1 − 1.1×10⁻⁴⁰ is stored as exactly 1."""
+    if value == 0.0:
+        return Saturation("is below the smallest float64, so it is stored as 0 (saturated)",
+                          "the true value is below the smallest float64, so it is stored as exactly 0")
+    true = ("1 − " if value > 0 else "−1 + ") + (show(gap) if gap > 0 else "less than 10⁻³⁰⁸")
+    return Saturation(f"= {true}, which float64 stores as exactly {show(value)} (saturated)",
+                      f"the true value {true} is stored as exactly {show(value)}")

@@ -14,7 +14,7 @@ from types import SimpleNamespace as View  # attribute access: Jinja reads it fa
 
 from markupsafe import Markup, escape
 
-from . import carousel, diagram, fmt
+from . import fmt, pictures
 from .cells import VARIANTS
 from .fields import ARRAY_FIELDS, Inputs
 from .latex import step_latex
@@ -131,12 +131,7 @@ def _activation_lines(step: Step) -> tuple[list[str], list[str]]:
             lines.append(f"{head} = {fmt.show(rk)}")
             saturated.append("")
             continue
-        if rk == 0.0:
-            why = "is below the smallest float64, so it is stored as 0 (saturated)"
-        else:
-            sign = "1 − " if rk > 0 else "−1 + "
-            amount = fmt.show(gap) if gap > 0 else "less than 10⁻³⁰⁸"
-            why = f"= {sign}{amount}, which float64 stores as exactly {fmt.show(rk)} (saturated)"
+        why = fmt.saturation(rk, gap).worked
         lines.append(f"{head} {why}")
         saturated.append(f"saturated: {head} {why}")
     return lines, saturated
@@ -260,7 +255,7 @@ def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
         formula=latex_to_html(step.formula), why=latex_to_html(step.why),
         terms=terms, lines=lines, fold=size > FOLD_ABOVE, latex=step_latex(step),
         saturated=any(step.saturated), notes=[latex_to_html(note) for note in notes],
-        curve=diagram.curve(step),
+        curve=pictures.curve(step),
     )
 
 
@@ -328,10 +323,12 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     steps = res.grad_steps if part == "backward" else res.steps
     view = {"dims": dimensions_view(inp), "groups": groups_view(steps, notes),
             "timeline": timeline_view(steps, res.timesteps), "diagram": None, "carousel": None}
+    spec = VARIANTS[inp.variant]
     if part == "backward":
         return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
-                "carousel": carousel.carousel(inp, res)}  # None for the GRU (no cell state)
-    view["diagram"] = diagram.cell_diagram(inp, res)  # every variant; a sequence: the cell of every step
+                "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None}
+    if spec.diagram is not None:  # a sequence: the cell of every time step
+        view["diagram"] = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name)
     return view
 
 

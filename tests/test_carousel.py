@@ -1,6 +1,6 @@
-"""The constant error carousel on the backward page (app/carousel.py, templates/_carousel.html):
-the product of the forget gates k steps back, exactly 1 without a forget gate, and a plain tanh
-RNN's product of 1 − h² for comparison.
+"""The constant error carousel on the backward page (app/pictures/carousel.py,
+templates/_carousel.html): the product of the forget gates k steps back, exactly 1 without a
+forget gate, and a plain tanh RNN's product of 1 − h² for comparison.
 
 The plotted numbers are checked against a computation written here from the API's own
 `timesteps` (plain Python floats and loops), and against the backward pass itself: with no
@@ -14,7 +14,8 @@ from html import unescape
 import numpy as np
 import pytest
 
-from app import carousel, permalink, presets
+from app import permalink, presets
+from app.pictures import carousel
 from app.parse import parse_json_fields
 from app.sequence import unroll
 from tests.reference import api_body, random_example
@@ -52,9 +53,10 @@ def value_of(title: str) -> float:
 
 
 def plain_products(timesteps: list[dict], n: int) -> tuple[list[list[float]], list[list[float]], int]:
-    """Written apart from app/carousel.py: for k = 0 … K, per entry, ∏ f_s and ∏ (1 − h_s²) over
-    the last k steps (a single step repeated 10 times). Multiplied from the last step back, as
-    backprop multiplies; float for float the same operations, so the results are exact."""
+    """Written apart from app/pictures/carousel.py: for k = 0 … K, per entry, ∏ f_s and
+    ∏ (1 − h_s²) over the last k steps (a single step repeated 10 times). Multiplied from the last
+    step back, as backprop multiplies; float for float the same operations, so the results are
+    exact."""
     fs = [ts.get("f", [1.0] * n) for ts in timesteps]
     hs = [ts["h"] for ts in timesteps]
     if len(fs) == 1:
@@ -224,7 +226,8 @@ def test_gru_has_no_carousel(client):
     assert r.status_code == 200
     assert section(r.get_data(as_text=True)) is None
     inp, errors = parse_json_fields(api_body(random_example(np.random.default_rng(4), "gru", n=2, T=1)))
-    assert carousel.products(inp, unroll(inp)) is None and carousel.carousel(inp, unroll(inp)) is None
+    assert (carousel.products(inp, unroll(inp)) is None
+            and carousel.carousel_plot(inp, unroll(inp), "this GRU") is None)
 
 
 @pytest.mark.parametrize("variant", LSTM_FAMILY)

@@ -1,6 +1,6 @@
 """The pictures: the cell diagram (every part tagged with its steps, the wires labelled with this
 example's values) and the σ / tanh curves on the activation steps; the geometry functions of
-app/diagram.py directly; and no style attribute anywhere (the CSP's style-src 'self')."""
+app/pictures/ directly; and no style attribute anywhere (the CSP's style-src 'self')."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,9 +11,11 @@ from html import unescape
 import numpy as np
 import pytest
 
-from app import diagram, fmt, permalink, presets
+from app import fmt, permalink, pictures, presets
+from app.cells import VARIANTS
 from app.fields import Inputs
-from app.sequence import unroll
+from app.pictures import curves
+from app.pictures.svg import Diagram, short_vector, text_width
 from app.sequence import unroll
 from app.render_html import page_view
 
@@ -53,6 +55,12 @@ def curve_points(article_html: str) -> list[str]:
 def seed_html():
     from app import create_app
     return create_app({"TESTING": True}).test_client().get("/").get_data(as_text=True)
+
+
+def cell_diagram(inp, res):
+    """The cell diagram as the page draws it: the layout and name its spec gives."""
+    spec = VARIANTS[inp.variant]
+    return pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name)
 
 
 def sigma(z: float) -> float:
@@ -149,15 +157,15 @@ def test_points_left_of_the_range_sit_at_the_left_edge(client):
 
 def test_curve_samples_lie_on_sigma_and_tanh():
     for op, fn in (("sigmoid", sigma), ("tanh", math.tanh)):
-        samples = diagram.curve_samples(op)
+        samples = curves.curve_samples(op)
         assert len(samples) == 121 and samples[0][0] == -6 and samples[-1][0] == 6
         for z, y in samples:
             assert abs(y - fn(z)) < 1e-12
-        assert diagram.curve_points(op) is diagram.curve_points(op)  # computed once, cached
+        assert curves.curve_points(op) is curves.curve_points(op)  # computed once, cached
         # the polyline is the samples, mapped into the plot
-        xy = [tuple(map(float, p.split(","))) for p in diagram.curve_points(op).split()]
+        xy = [tuple(map(float, p.split(","))) for p in curves.curve_points(op).split()]
         for (z, y), (px, py) in zip(samples, xy):
-            assert abs(px - diagram.plot_x(z)) < 0.006 and abs(py - diagram.plot_y(op, y)) < 0.006
+            assert abs(px - curves.plot_x(z)) < 0.006 and abs(py - curves.plot_y(op, y)) < 0.006
 
 
 def test_curve_points_lie_on_the_function_or_at_the_edge():
@@ -165,14 +173,14 @@ def test_curve_points_lie_on_the_function_or_at_the_edge():
     steps = {s.id: s for s in res.steps}
     for step_id in ACTIVATIONS:
         step = steps[step_id]
-        c = diagram.curve(step)
+        c = curves.curve(step)
         fn = sigma if step.op == "sigmoid" else math.tanh
         assert len(c.marks) == step.result.value.size
         for mark in c.marks:
             assert not mark.edge and abs(mark.value - fn(mark.z)) < 1e-12
-            assert abs(float(mark.cx) - diagram.plot_x(mark.z)) < 0.006
-            assert abs(float(mark.cy) - diagram.plot_y(step.op, mark.value)) < 0.006
-    assert diagram.curve(steps["f.matmul"]) is None and diagram.curve(steps["C.update"]) is None
+            assert abs(float(mark.cx) - curves.plot_x(mark.z)) < 0.006
+            assert abs(float(mark.cy) - curves.plot_y(step.op, mark.value)) < 0.006
+    assert curves.curve(steps["f.matmul"]) is None and curves.curve(steps["C.update"]) is None
 
 
 def test_many_points_beyond_the_edge_are_summed_up():
@@ -182,7 +190,7 @@ def test_many_points_beyond_the_edge_are_summed_up():
                     W_o=np.zeros((n, n + 1)), b_f=np.arange(50.0, 50.0 + n), b_i=np.zeros(n), b_C=np.zeros(n),
                     b_o=np.zeros(n))
     step = next(s for s in unroll(inp).steps if s.id == "f.sigmoid")
-    c = diagram.curve(step)
+    c = curves.curve(step)
     assert len(c.marks) == n and all(m.edge == "right" and m.sat for m in c.marks)
     assert sum(m.label is not None for m in c.marks) == 5
     assert any(t.text == f"… {n - 5} more →" for t in c.notes)
@@ -191,24 +199,24 @@ def test_many_points_beyond_the_edge_are_summed_up():
 
 
 def test_short_vector_shows_four_entries_in_full_and_longer_ones_by_their_size():
-    assert diagram.short_vector([1.0, 1.0, 1.0]) == "[1, 1, 1]"
-    assert diagram.short_vector([0.5, -1, 2, 4]) == "[0.5, -1, 2, 4]"
-    assert diagram.short_vector([0.52, -0.1, 0.9] + [0.0] * 13) == "[0.52, -0.1, 0.9, … 16]"
+    assert short_vector([1.0, 1.0, 1.0]) == "[1, 1, 1]"
+    assert short_vector([0.5, -1, 2, 4]) == "[0.5, -1, 2, 4]"
+    assert short_vector([0.52, -0.1, 0.9] + [0.0] * 13) == "[0.52, -0.1, 0.9, … 16]"
 
 
 def test_the_diagram_has_room_for_its_labels():
     """Each label fits between the wires around it: the columns follow the labels' widths."""
     for inp in (presets.QUESTION, presets.ANSWER, presets.random_example(16, 16, 1)):
-        d = diagram.cell_diagram(inp, unroll(inp))
+        d = cell_diagram(inp, unroll(inp))
         layer_x = sorted(float(b.tx) for b in d.boxes if b.cls == "layer")
         assert layer_x == [float(b.tx) for b in d.boxes if b.cls == "layer"]  # σ σ tanh σ, left to right
         by_name = {plain_name(l): l for l in d.labels}
         f, i = by_name["f"], by_name["i"]
         # f's label ends before the C̃ column; i's label too
-        assert float(f.x) + diagram.text_width(f.parts) < layer_x[2]
-        assert float(i.x) + diagram.text_width(i.parts) < layer_x[2]
+        assert float(f.x) + text_width(f.parts) < layer_x[2]
+        assert float(i.x) + text_width(i.parts) < layer_x[2]
         for label in d.labels:
-            width = diagram.text_width(label.parts)
+            width = text_width(label.parts)
             left = float(label.x) - (width if "end" in label.cls else 0)
             assert 0 <= left and left + width <= float(d.width)
 
@@ -220,7 +228,7 @@ def plain_name(label) -> str:
 def test_page_view_carries_the_diagram_and_step_views_their_curves():
     inp = presets.QUESTION
     view = page_view(inp, unroll(inp), {})
-    assert isinstance(view["diagram"], diagram.Diagram)
+    assert isinstance(view["diagram"], Diagram)
     curves = {s.id: s.curve for g in view["groups"] for s in g.steps}
     assert {k for k, c in curves.items() if c is not None} == set(ACTIVATIONS)
 
@@ -279,11 +287,11 @@ def test_random_examples_of_every_variant_light_every_step(variant, concat):
         inp = presets.variant_example(variant, n=3, m=2, seed=seed)
         inp = inp.replace(concat=concat)
         res = unroll(inp, with_grads=False)
-        d = diagram.cell_diagram(inp, res)
+        d = cell_diagram(inp, res)
         used = {s for p in d.parts() for s in p.steps.split()}
         assert used == {s.id for s in res.steps}
         for label in d.labels:  # every label inside the picture
-            width = diagram.text_width(label.parts)
+            width = text_width(label.parts)
             left = float(label.x) - (width if "end" in label.cls else 0)
             assert 0 <= left and left + width <= float(d.width)
 
@@ -293,7 +301,7 @@ def test_gru_reset_before_and_after_draw_their_own_candidate():
     for reset, box in (("after", True), ("before", False)):
         inp = base.replace(gru_reset=reset)
         res = unroll(inp, with_grads=False)
-        d = diagram.cell_diagram(inp, res)
+        d = cell_diagram(inp, res)
         assert {s for p in d.parts() for s in p.steps.split()} == {s.id for s in res.steps}
         assert any(b.cls == "lin" for b in d.boxes) is box  # W_h^h's own box only when r comes after it
         names = {plain_name(l) for l in d.labels}
@@ -308,11 +316,11 @@ def test_the_variants_wires_carry_their_values(client):
         svg = text(svg_of(client.get(link(preset.example)).get_data(as_text=True)))
         sym = {"C_tilde": "C̃", "h_tilde": "h̃", "C": "Ct", "h": "ht"}
         for field in fields:
-            assert f"{sym.get(field, field)} = {diagram.short_vector(res.last[field])}" in svg, (key, field)
+            assert f"{sym.get(field, field)} = {short_vector(res.last[field])}" in svg, (key, field)
     peep = unroll(presets.PRESETS[6].example, with_grads=False)
     svg = text(svg_of(client.get(link(presets.PRESETS[6].example)).get_data(as_text=True)))
     pf = next(s for s in peep.steps if s.id == "f.peephole").result.value
-    assert f"pf∘Ct−1 = {diagram.short_vector(pf)}" in svg
+    assert f"pf∘Ct−1 = {short_vector(pf)}" in svg
 
 
 def test_no_forget_has_no_forget_layer_and_coupled_no_input_layer(client):
@@ -329,7 +337,7 @@ def test_the_gru_has_no_cell_state_line(client):
     preset = next(p for p in presets.PRESETS if p.key == "gru")
     svg = svg_of(client.get(link(preset.example)).get_data(as_text=True))
     assert 'class="wire cs"' not in svg and "C" not in {plain_name(l)[:1] for l in
-                                                         diagram.cell_diagram(preset.example, unroll(preset.example)).labels}
+                                                         cell_diagram(preset.example, unroll(preset.example)).labels}
 
 
 def test_a_sequence_draws_the_last_step_and_lights_for_every_time_step(client):
@@ -341,8 +349,8 @@ def test_a_sequence_draws_the_last_step_and_lights_for_every_time_step(client):
     assert re.search(r'<g class="layer" data-steps="t1.f.matmul t2.f.matmul t3.f.matmul t1.f.bias', svg)
     flat = text(svg)
     last, prev = res.timesteps[-1], res.timesteps[-2]
-    assert f"f = {diagram.short_vector(last['f'])}" in flat and f"ht = {diagram.short_vector(last['h'])}" in flat
-    assert f"ht−1 = {diagram.short_vector(prev['h'])}" in flat  # h_{T-1}, not h_0
-    assert f"xt = {diagram.short_vector(preset.example['x'].reshape(3, -1)[-1])}" in flat
+    assert f"f = {short_vector(last['f'])}" in flat and f"ht = {short_vector(last['h'])}" in flat
+    assert f"ht−1 = {short_vector(prev['h'])}" in flat  # h_{T-1}, not h_0
+    assert f"xt = {short_vector(preset.example['x'].reshape(3, -1)[-1])}" in flat
     assert "t = 3 of 3" in flat
     assert "with the values of the last one, t = 3 of 3" in text(html)

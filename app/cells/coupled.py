@@ -10,6 +10,7 @@ v as in `lstm.py`:
 """
 from __future__ import annotations
 
+from .. import pictures
 from ..trace import Sym, Trace
 from .lstm import GATE_FORMS, cell_update, concat_step, gate_steps, hidden_update
 from .spec import CellSpec
@@ -45,6 +46,7 @@ SPEC = CellSpec(
     gates=(GATE_FORMS["f"], GATE_FORMS["C"], GATE_FORMS["o"]),
     gate_symbols=r"f_t, i_t = 1 - f_t, \tilde{C}_t, o_t",
     absent={"W_i": _COUPLED, "b_i": _COUPLED},
-    picture_name="coupled-gate LSTM", carousel_words="this LSTM with coupled gates",
+    diagram=lambda shown, inp: pictures.lstm.diagram(shown, SPEC.picture_name, coupled=True),
+    picture_name="coupled-gate LSTM", carousel={"words": "this LSTM with coupled gates", "coupled": True},
     preset=("Coupled gates", "i_t = 1 − f_t: write exactly where you forget.", 4),
 )

@@ -24,6 +24,7 @@ z_t weighs the *old* state (z = 1 keeps h_{t-1}), as in Cho et al. and PyTorch. 
 """
 from __future__ import annotations
 
+from .. import pictures
 from ..trace import Sym, Trace
 from .lstm import concat_step, gate_steps
 from .spec import CellSpec, FormGroup
@@ -158,6 +159,7 @@ SPEC = CellSpec(
            FormGroup("Candidate", "h\u0303_t = tanh(W_h·…)", ("W_h", "b_h"))),
     gate_symbols=r"r_t, z_t, \tilde{h}_t",
     has_cell_state=False, options=("gru_reset",), unit="hidden unit",
+    diagram=lambda shown, inp: pictures.gru.diagram(shown, "GRU", reset_after=inp.option("gru_reset") == "after"),
     picture_name="GRU", notes=notes,
     preset=("GRU", "Reset and update gates, no cell state: h_t = (1 − z_t)∘h̃_t + z_t∘h_{t-1}.", 5),
 )

@@ -19,8 +19,9 @@ cells' building blocks too. No Flask and no formatting here: trace.py computes e
 """
 from __future__ import annotations
 
-from .spec import CellSpec, FormGroup
+from .. import pictures
 from ..trace import Sym, Trace
+from .spec import CellSpec, FormGroup
 
 GATES = ("f", "i", "C", "o")  # the suffixes of W_g and b_g, in the order of the equations
 LSTM_PARAMS = tuple(f"{p}_{g}" for g in GATES for p in "Wb")  # W_f, b_f, W_i, …: the form's order
@@ -151,5 +152,6 @@ SPEC = CellSpec(
     choice='"lstm" (with a forget gate, the default)',
     step=step, params=LSTM_PARAMS, outputs=OUTPUTS,
     gates=tuple(GATE_FORMS[g] for g in GATES), gate_symbols=r"f_t, i_t, \tilde{C}_t, o_t",
-    picture_name="LSTM", carousel_words="this LSTM",
+    diagram=lambda shown, inp: pictures.lstm.diagram(shown, "LSTM"), picture_name="LSTM",
+    carousel={"words": "this LSTM"},
 )

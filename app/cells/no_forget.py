@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from .. import pictures
 from ..trace import Sym, Trace
 from .lstm import GATE_FORMS, cell_update, concat_step, gate_steps, hidden_update
 from .spec import CellSpec
@@ -39,7 +40,9 @@ SPEC = CellSpec(
     outputs=("i", "C_tilde", "o", "C", "h", "z_i", "z_C", "z_o"),
     gates=(GATE_FORMS["i"], GATE_FORMS["C"], GATE_FORMS["o"]), gate_symbols=r"i_t, \tilde{C}_t, o_t",
     absent={"W_f": _NO_FORGET_GATE, "b_f": _NO_FORGET_GATE},
-    picture_name="original LSTM (no forget gate)", carousel_words="this LSTM without a forget gate",
+    diagram=lambda shown, inp: pictures.lstm.diagram(shown, SPEC.picture_name, forget=False),
+    picture_name="original LSTM (no forget gate)",
+    carousel={"words": "this LSTM without a forget gate", "forget": False},
     preset=("No forget gate (1997)",
             "The original LSTM: C_t = C_{t-1} + i_t ∘ C̃_t, so the gradient along C is exactly 1.", 2),
 )

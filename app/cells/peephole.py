@@ -10,6 +10,7 @@ diagonal peephole weights p_f, p_i, p_o (n numbers each). With v as in `lstm.py`
 """
 from __future__ import annotations
 
+from .. import pictures
 from ..trace import Sym, Trace
 from .lstm import GATE_FORMS, GATES, LSTM_PARAMS, OUTPUTS, cell_update, concat_step, gate_steps, hidden_update
 from .spec import CellSpec, FormGroup
@@ -41,6 +42,7 @@ SPEC = CellSpec(
     gates=(*(GATE_FORMS[g] for g in GATES),
            FormGroup("Peepholes", "the gates also read the cell state", PEEPHOLES, kind="state")),
     gate_symbols=r"f_t, i_t, \tilde{C}_t, o_t",
-    picture_name="peephole LSTM", carousel_words="this peephole LSTM",
+    diagram=lambda shown, inp: pictures.lstm.diagram(shown, SPEC.picture_name, peephole=True),
+    picture_name="peephole LSTM", carousel={"words": "this peephole LSTM", "peephole": True},
     preset=("Peephole connections", "Gers & Schmidhuber: the gates also read the cell state, p∘C.", 3),
 )

@@ -36,10 +36,13 @@ class CellSpec:
     options: tuple[str, ...] = ()  # settings only this cell reads ("gru_reset")
     unit: str = "cell state"  # what a row of its W's is for: "one row per cell state"
     absent: Mapping[str, str] = field(default_factory=dict)  # LSTM weights it drops, and why
-    # Pictures: the cell diagram for the forward page, (inputs, result) -> Diagram or None, and
-    # the words the backward page's carousel plot uses for it (None: no plot, no cell state).
+    # Pictures (app/pictures/): the cell diagram's layout, (shown, inputs) -> Diagram, where shown
+    # is the `pictures.values.Shown` record of the values it draws; its name in the captions ("the
+    # peephole LSTM cell of every time step"); and the arguments of the backward page's carousel
+    # plot (`pictures.carousel_plot`: its words, "this peephole LSTM", and the LSTM layout's
+    # options), None for a cell without a cell state (no plot).
     diagram: Callable | None = None
-    picture_name: str = ""  # in the diagram's captions: "the peephole LSTM cell of every time step"
-    carousel_words: str | None = None  # "this peephole LSTM"
+    picture_name: str = ""
+    carousel: Mapping | None = None
     notes: Callable | None = None  # (inputs, result) -> {step id: [sentences]} it adds
     preset: tuple[str, str, int] | None = None  # (title, description, seed) of its example

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from app import permalink, presets
-from app.cell import LSTMInput
+from app.fields import Inputs
 
 PHONE_WIDTH = 390
 
@@ -15,7 +15,7 @@ def _sequence(n: int = 5, T: int = 12) -> str:
     """A 5-entry, 12-step LSTM with one-decimal numbers: every entry its own line."""
     rng = np.random.default_rng(5)
     r = lambda *shape: np.round(rng.uniform(-1, 1, shape), 1) + 0.0  # noqa: E731
-    inp = LSTMInput(x=r(T, 2), h_prev=r(n), C_prev=r(n), W_f=r(n, n + 2), b_f=np.round(np.linspace(0.5, 4, n), 1),
+    inp = Inputs.of(x=r(T, 2), h_prev=r(n), C_prev=r(n), W_f=r(n, n + 2), b_f=np.round(np.linspace(0.5, 4, n), 1),
                     W_i=r(n, n + 2), b_i=np.zeros(n), W_C=r(n, n + 2), b_C=r(n), W_o=r(n, n + 2), b_o=r(n))
     return "/backward?" + permalink.to_query(inp)
 

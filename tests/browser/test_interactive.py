@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app import fmt, latex, permalink, presets
-from app.cell import lstm_step
+from app.sequence import unroll
 
 pytestmark = pytest.mark.browser
 
-STEP_IDS = [s.id for s in lstm_step(presets.QUESTION).steps]
+STEP_IDS = [s.id for s in unroll(presets.QUESTION).steps]
 ACTIVE = '[aria-current="step"]'
 
 
@@ -188,7 +188,7 @@ def test_copy_latex_yields_the_steps_latex(clipboard_page, live_server):
     page.goto(live_server("/#f.matmul"))
     page.click('[data-step="f.matmul"] button.copy')
     expect(page.locator('[data-step="f.matmul"] button.copy')).to_have_text("Copied")
-    step = next(s for s in lstm_step(presets.QUESTION).steps if s.id == "f.matmul")
+    step = next(s for s in unroll(presets.QUESTION).steps if s.id == "f.matmul")
     assert page.evaluate("navigator.clipboard.readText()") == latex.step_latex(step)
 
 
@@ -229,4 +229,4 @@ def test_the_page_shows_numbers_as_the_formatter_does(page, live_server):
     """Sanity: what the browser shows for σ(22) is fmt.show's text (not 1.0000)."""
     page.goto(live_server("/?" + permalink.to_query(presets.ANSWER) + "#i.sigmoid"))
     expect(page.locator('[data-step="i.sigmoid"] figure').last).to_contain_text(
-        fmt.show(lstm_step(presets.ANSWER).i[0]))
+        fmt.show(unroll(presets.ANSWER).last["i"][0]))

@@ -15,10 +15,14 @@ For one time step (T = 1) the picture repeats that step's f and h for REPEAT ste
 step had this step's f"): f^k and (1 − h²)^k.
 
 `products` is the data (numpy, float64, multiplied in the backward pass's order: from T
-backwards, so it equals the backward pass's numbers bit for bit); `carousel` is the picture as
-plain frozen dataclasses — SVG coordinates as text, labels, each point's exact value — for
+backwards, so it equals the backward pass's numbers bit for bit); `carousel_plot` is the picture
+as plain frozen dataclasses — SVG coordinates as text, labels, each point's exact value — for
 `templates/_carousel.html`, styled by classes in `static/diagram.css` (the CSP allows no style
-attributes). GRU: None (it has no cell state).
+attributes). A cell without a cell state (the GRU): None.
+
+The caller says what the cell is: `words` names it in the legend ("this peephole LSTM"), and the
+options are the LSTM layout's (`lstm.diagram`): `forget=False` draws the carousel itself as the
+example's line, `peephole` and `coupled` add a note on the paths the product leaves out.
 """
 from __future__ import annotations
 
@@ -28,10 +32,8 @@ import numpy as np
 
 from markupsafe import Markup
 
-from . import fmt
-from .fields import Inputs as LSTMInput
-from .diagram import Part, _n, _parts
-from .cells import VARIANTS
+from .. import fmt
+from .svg import Part, coord, runs
 
 REPEAT = 10  # a single step is drawn as if it repeated this many times
 ENTRY_LINES = 6  # up to this many entries of C: one line each; more: their mean and range
@@ -41,7 +43,6 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 @dataclass(frozen=True)
 class Products:
-    variant: str
     n: int
     T: int  # the example's time steps
     K: int  # k = 0 … K steps back: T, or REPEAT for a single step
@@ -50,10 +51,10 @@ class Products:
     rnn: np.ndarray  # (K+1, n): row k is (1 − h_T²) ∘ … ∘ (1 − h_{T−k+1}²)
 
 
-def products(inp: LSTMInput, res) -> Products | None:
-    """The two products for k = 0 … K, from `res.timesteps` (a `sequence.Unrolled`); None for
-    a variant without a cell state (the GRU)."""
-    if not VARIANTS[inp.variant].has_cell_state:
+def products(inp, res) -> Products | None:
+    """The two products for k = 0 … K, from `res.timesteps` (a `sequence.Unrolled` of the
+    `fields.Inputs` inp); None for a cell without a cell state (the GRU)."""
+    if "C" not in res.last:
         return None
     n = inp.n
     fs = [np.asarray(ts["f"], dtype=np.float64) if "f" in ts else np.ones(n) for ts in res.timesteps]
@@ -67,7 +68,7 @@ def products(inp: LSTMInput, res) -> Products | None:
     for k in range(1, K + 1):  # step T−k+1 is fs[-k]: walking back from T, as backprop does
         f[k] = f[k - 1] * fs[-k]
         rnn[k] = rnn[k - 1] * (1.0 - hs[-k] * hs[-k])
-    return Products(inp.variant, n, len(res.timesteps), K, repeated, f, rnn)
+    return Products(n, len(res.timesteps), K, repeated, f, rnn)
 
 
 # ------------------------------------------------------------------------------ the picture
@@ -144,7 +145,7 @@ def _y(v: float) -> float:
 
 
 def _pts(values, K: int) -> str:
-    return " ".join(f"{_n(_x(k, K))},{_n(_y(float(v)))}" for k, v in enumerate(values))
+    return " ".join(f"{coord(_x(k, K))},{coord(_y(float(v)))}" for k, v in enumerate(values))
 
 
 def _sub(t: int) -> str:
@@ -178,39 +179,34 @@ def _spread(wanted: list[tuple[float, int]], low: float, high: float) -> dict[in
 
 def _entries(js: list[int]) -> str:
     """Entry numbers, 1-based, runs of three or more as a range: [0, 1, 2, 4] → "1–3,5"."""
-    runs: list[list[int]] = []
+    spans: list[list[int]] = []
     for j in js:
-        if runs and j == runs[-1][-1] + 1:
-            runs[-1].append(j)
+        if spans and j == spans[-1][-1] + 1:
+            spans[-1].append(j)
         else:
-            runs.append([j])
-    return ",".join(f"{r[0] + 1}–{r[-1] + 1}" if len(r) >= 3 else ",".join(str(j + 1) for j in r) for r in runs)
+            spans.append([j])
+    return ",".join(f"{r[0] + 1}–{r[-1] + 1}" if len(r) >= 3 else ",".join(str(j + 1) for j in r) for r in spans)
 
 
-_VARIANT_WORDS = {
-    "lstm": "this LSTM",
-    "peephole": "this peephole LSTM",
-    "coupled": "this LSTM with coupled gates",
-    "no_forget": "this LSTM without a forget gate",
-}
-
-
-def carousel(inp: LSTMInput, res) -> Carousel | None:
-    """The plot for the backward page; None for the GRU."""
+def carousel_plot(inp, res, words: str, *, forget: bool = True, peephole: bool = False,
+                  coupled: bool = False) -> Carousel | None:
+    """The plot for the backward page of `inp` (a `fields.Inputs`), from `res` (its
+    `sequence.Unrolled`); `words` name the cell in the legend ("this peephole LSTM"). None for a
+    cell without a cell state (the GRU)."""
     p = products(inp, res)
     if p is None:
         return None
     K, n, T = p.K, p.n, p.T
-    no_forget = p.variant == "no_forget"
+    no_forget = not forget
     per_entry = n <= ENTRY_LINES
     ex = fmt.exact
 
     step = 1 if K <= 10 else 2
-    ticks = [Text(_n(_x(k, K)), _n(_BOTTOM + 16), str(k), "mid") for k in range(0, K + 1, step)]
+    ticks = [Text(coord(_x(k, K)), coord(_BOTTOM + 16), str(k), "mid") for k in range(0, K + 1, step)]
     gridlines = (0.0, 0.25, 0.5, 0.75, 1.0)
-    ticks += [Text(_n(_X0 - 6), _n(_y(g) + 4), fmt.show(g), "end") for g in gridlines]
-    grid = tuple((_n(_X0), _n(_y(g)), _n(_X1), _n(_y(g))) for g in gridlines[:-1])
-    axes = f"M{_n(_X0)} {_n(_TOP - 4)} L{_n(_X0)} {_n(_BOTTOM)} L{_n(_X1)} {_n(_BOTTOM)}"
+    ticks += [Text(coord(_X0 - 6), coord(_y(g) + 4), fmt.show(g), "end") for g in gridlines]
+    grid = tuple((coord(_X0), coord(_y(g)), coord(_X1), coord(_y(g))) for g in gridlines[:-1])
+    axes = f"M{coord(_X0)} {coord(_TOP - 4)} L{coord(_X0)} {coord(_BOTTOM)} L{coord(_X1)} {coord(_BOTTOM)}"
 
     def ratio(k: int, of: str = "C") -> str:
         """∂C₃/∂C₁ in a sequence; ∂Cₜ/∂Cₜ₋₃ for one step repeated (∂h… for the tanh RNN)."""
@@ -222,13 +218,13 @@ def carousel(inp: LSTMInput, res) -> Carousel | None:
     cec_marks = ()
     if no_forget:
         cec_marks = tuple(
-            Point(_n(_x(k, K)), _n(_y(1.0)), k, 0,
+            Point(coord(_x(k, K)), coord(_y(1.0)), k, 0,
                   f"no forget gate, k = {k}: {ratio(k)} = 1 exactly, every entry (Cₜ = Cₜ₋₁ + i∘C̃: "
                   f"the gradient passes back unchanged)" if k else f"no forget gate, k = 0: {ratio(0)} = 1")
             for k in range(K + 1))
-    cec = Line("cec", "cec", f"{_n(_X0)},{_n(_y(1.0))} {_n(_X1)},{_n(_y(1.0))}", cec_marks,
+    cec = Line("cec", "cec", f"{coord(_X0)},{coord(_y(1.0))} {coord(_X1)},{coord(_y(1.0))}", cec_marks,
                title="no forget gate: ∂Cₜ/∂Cₜ₋₁ = 1, so the gradient k steps back is exactly 1 for every k")
-    cec_label = Text(_n(_X1), _n(_TOP - 7), "no forget gate: constant error carousel (= 1)", "end")
+    cec_label = Text(coord(_X1), coord(_TOP - 7), "no forget gate: constant error carousel (= 1)", "end")
 
     def series(kind: str, values: np.ndarray) -> list[Line]:
         what, of = ("LSTM, product of f", "C") if kind == "f" else ("tanh RNN, product of 1 − h²", "h")
@@ -239,7 +235,7 @@ def carousel(inp: LSTMInput, res) -> Carousel | None:
                 for k in range(K + 1):
                     v = float(values[k, j])
                     body = "1" if k == 0 else f"{_factors(kind, k, T, p.repeated)} = {ex(v)}"
-                    marks.append(Point(_n(_x(k, K)), _n(_y(v)), k, j + 1,
+                    marks.append(Point(coord(_x(k, K)), coord(_y(v)), k, j + 1,
                                        f"{what}; entry {j + 1}, k = {k}: {ratio(k, of)} = {body}"))
                 lines.append(Line(kind, f"{kind} e{j % ENTRY_LINES + 1}", _pts(values[:, j], K), tuple(marks)))
             return lines
@@ -250,11 +246,12 @@ def carousel(inp: LSTMInput, res) -> Carousel | None:
             if k == 0:
                 body = f"{ratio(0, of)} = 1 for every entry"
             else:
-                body = (f"{ratio(k, of)} = {_factors(kind, k, T, p.repeated)}: mean over the {n} entries {ex(mean[k])}; "
+                body = (f"{ratio(k, of)} = {_factors(kind, k, T, p.repeated)}: mean over the {n} entries "
+                        f"{ex(mean[k])}; "
                         f"smallest {ex(lo[k])} (entry {argmin[k] + 1}), largest {ex(hi[k])} (entry {argmax[k] + 1})")
-            marks.append(Point(_n(_x(k, K)), _n(_y(float(mean[k]))), k, 0, f"{what}; k = {k}: {body}"))
-        band = " ".join([*(f"{_n(_x(k, K))},{_n(_y(float(hi[k])))}" for k in range(K + 1)),
-                         *(f"{_n(_x(k, K))},{_n(_y(float(lo[k])))}" for k in range(K, -1, -1))])
+            marks.append(Point(coord(_x(k, K)), coord(_y(float(mean[k]))), k, 0, f"{what}; k = {k}: {body}"))
+        band = " ".join([*(f"{coord(_x(k, K))},{coord(_y(float(hi[k])))}" for k in range(K + 1)),
+                         *(f"{coord(_x(k, K))},{coord(_y(float(lo[k])))}" for k in range(K, -1, -1))])
         return [Line(kind, f"{kind} mean", _pts(mean, K), tuple(marks), band=band)]
 
     lines = series("rnn", p.rnn)
@@ -274,14 +271,13 @@ def carousel(inp: LSTMInput, res) -> Carousel | None:
         for i, y in placed.items():
             (kind, _), js = groups[i]
             colour = f"e{js[0] % ENTRY_LINES + 1}" if len(js) == 1 else "plain"
-            labels.append(Text(_n(_X1 + 7), _n(y + 4), _entries(js), f"entry {kind} {colour}"))
+            labels.append(Text(coord(_X1 + 7), coord(y + 4), _entries(js), f"entry {kind} {colour}"))
 
     last = "t" if p.repeated else "T"  # one step's C_t, or a sequence's last C_T
-    x_name = _parts(("k", "nm"), (", steps back from ", "txt"), ("C", "nm"), (last, "sub"))
-    y_name = _parts(("∂C", "nm"), (last, "sub"), (" / ∂C", "nm"), (f"{last}−k", "sub"))
+    x_name = runs(("k", "nm"), (", steps back from ", "txt"), ("C", "nm"), (last, "sub"))
+    y_name = runs(("∂C", "nm"), (last, "sub"), (" / ∂C", "nm"), (f"{last}−k", "sub"))
 
     # The legend and caption: HTML (under the picture, so they wrap on a phone).
-    here = _VARIANT_WORDS[p.variant]
     M = Markup
     if p.repeated:
         f_text = M("f<sup>k</sup> (this step's f, k times)")
@@ -294,7 +290,7 @@ def carousel(inp: LSTMInput, res) -> Carousel | None:
         what = (M("one line per entry of C, numbered at the right") if per_entry
                 else M("the mean over the {} entries of C, shaded from the smallest to the largest").format(n))
         legend.append(LegendItem("f plain" if per_entry else "f mean",
-                                 M("{}: {}, the product of its forget gates ({})").format(here, f_text, what)))
+                                 M("{}: {}, the product of its forget gates ({})").format(words, f_text, what)))
     legend.append(LegendItem("cec", M("no forget gate (the 1997 LSTM{}): exactly 1, the constant error "
                                       "carousel").format(", as in this example" if no_forget else "")))
     legend.append(LegendItem(
@@ -314,7 +310,7 @@ def carousel(inp: LSTMInput, res) -> Carousel | None:
             f"the cell state alone, for k = 0 to {K}, over {over}. A flat line at exactly 1: the LSTM "
             f"without a forget gate, the constant error carousel. "
             + ("" if no_forget else
-               f"Solid: {here}'s product of forget gates, "
+               f"Solid: {words}'s product of forget gates, "
                f"{'one line per entry' if per_entry else 'the mean over the entries, with its range'}; at "
                f"k = {K} it is {spread(fK)}. ")
             + f"Dashed: a plain tanh RNN's product of 1 − h², at k = {K} {spread(rK)}.")
@@ -338,18 +334,18 @@ def carousel(inp: LSTMInput, res) -> Carousel | None:
     if not no_forget and bool(np.all(fK == 1.0)):
         notes.append(M("Here every f is exactly 1 in float64 (σ saturates), so this cell's lines lie on the "
                        "carousel's: nothing is forgotten, and the gradient along C is not scaled at all."))
-    if p.variant == "peephole":
+    if peephole:
         notes.append(M("Peephole cell: f<sub>t</sub> also reads C<sub>t−1</sub> through p<sub>f</sub>, a "
                        "further path back from C<sub>t</sub> that this product leaves out (the backward steps "
                        "below include it)."))
-    if p.variant == "coupled":
+    if coupled:
         notes.append(M("Coupled gates: i<sub>t</sub> = 1 − f<sub>t</sub>, so what is kept (f) and what is "
                        "written (1 − f) trade off; the path back along C is still the product of the f's."))
 
     return Carousel(
-        width=_n(_W), height=_n(_H), grid=grid, axes=axes, ticks=tuple(ticks),
-        x_name=x_name, x_name_at=(_n((_X0 + _X1) / 2), _n(_BOTTOM + 36)),
-        y_name=y_name, y_name_at=(_n(4), _n(16)),
+        width=coord(_W), height=coord(_H), grid=grid, axes=axes, ticks=tuple(ticks),
+        x_name=x_name, x_name_at=(coord((_X0 + _X1) / 2), coord(_BOTTOM + 36)),
+        y_name=y_name, y_name_at=(coord(4), coord(16)),
         cec=cec, cec_label=cec_label, lines=tuple(lines), labels=tuple(labels), legend=tuple(legend),
         title=title, desc=desc, caption=caption, notes=tuple(notes),
         data=p,

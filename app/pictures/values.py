@@ -1,0 +1,91 @@
+"""What a cell diagram shows and lights up: one time step's values (the last one's, in a
+sequence), and for each part the ids of the steps it belongs to at every time step.
+
+`shown` is the one place the cell diagrams read the example (`fields.Inputs`) and its result (a
+`sequence.Unrolled`); the layouts (`lstm.py`, `gru.py`) read only the `Shown` record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .svg import Diagram, Label, coord, runs
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The values the picture shows: one time step's (the last one's, in a sequence)."""
+
+    x: np.ndarray
+    h_prev: np.ndarray
+    C_prev: np.ndarray | None
+    last: dict  # the last time step's outputs (res.timesteps[-1])
+    result: dict  # base step id (no "tT." prefix) -> the step's result value
+    T: int  # time steps; 1 for a single step
+    n: int
+    m: int
+    concat: str  # "hx" or "xh"
+    sequence: bool
+    ids: frozenset[str]  # every step id of the trace, prefixed ones included
+
+    @property
+    def order(self) -> str:
+        """v's concatenation, as the captions write it."""
+        return "[hₜ₋₁, xₜ]" if self.concat == "hx" else "[xₜ, hₜ₋₁]"
+
+
+def shown(inp, res) -> Shown:
+    """The last time step's values of `inp` (a `fields.Inputs`), from `res` (its `sequence.Unrolled`)."""
+    T = len(res.timesteps)
+    ids = frozenset(s.id for s in res.steps)
+    common = dict(last=res.last, n=inp.n, m=inp.m, concat=inp.concat, sequence=inp.is_sequence, ids=ids)
+    if not inp.is_sequence:
+        return Shown(x=inp["x"], h_prev=inp["h_prev"], C_prev=inp.get("C_prev"),
+                     result={s.id: s.result.value for s in res.steps}, T=1, **common)
+    prefix = f"t{T}."
+    prev = res.timesteps[-2] if T > 1 else None
+    return Shown(
+        x=inp["x"].reshape(inp.T, inp.m)[-1],
+        h_prev=prev["h"] if prev else inp["h_prev"],
+        C_prev=(prev.get("C") if prev else inp.get("C_prev")),
+        result={s.id[len(prefix):]: s.result.value for s in res.steps if s.id.startswith(prefix)},
+        T=T, **common,
+    )
+
+
+def tagged(d: Diagram, ex: Shown, name: str) -> Diagram:
+    """Each part's base step ids as the trace names them: kept if the step exists (a single
+    step), or as every time step's ids (a sequence); a sequence's picture also says which time
+    step its values are from. `name` is the cell's, for the caption ("peephole LSTM")."""
+    existing = ex.ids
+    if ex.sequence:
+        def ids(steps: str) -> str:
+            return " ".join(f"t{k}.{s}" for s in steps.split() for k in range(1, ex.T + 1)
+                            if f"t{k}.{s}" in existing)
+    else:
+        def ids(steps: str) -> str:
+            return " ".join(s for s in steps.split() if s in existing)
+
+    def retag(parts):
+        return tuple(replace(p, steps=ids(p.steps)) for p in parts)
+
+    d = replace(d, wires=retag(d.wires), boxes=retag(d.boxes), nodes=retag(d.nodes), dots=retag(d.dots),
+                labels=retag(d.labels))
+    if not ex.sequence:
+        return d
+    T = ex.T
+    note = Label(coord(float(d.cell[0]) + 10), coord(float(d.cell[1]) + 18),
+                 runs(("t", "nm"), (f" = {T} of {T}", "val")), "",
+                 f"The values are those of the last time step, t = {T}", "note")
+    return replace(
+        d, labels=(*d.labels, note),
+        title=f"{d.title}, at the last time step t = {T} of {T}",
+        desc=(f"{d.desc} This is a sequence of {T} time steps; every step runs this same cell. The "
+              f"values shown are those of the last time step, t = {T} (xₜ = x_{T}, hₜ₋₁ = h_{T - 1}); "
+              f"stepping through any time step lights the parts that step belongs to."),
+        caption=(f"The {name} cell of every time step, with the values of the last one, "
+                 f"t = {T} of {T}. Each of the {T} time steps runs this same cell: when you step through "
+                 f"the timeline, the current step's parts light up whatever its t; hover a wire for all "
+                 f"of its entries at t = {T}."),
+    )
