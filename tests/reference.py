@@ -120,18 +120,19 @@ VARIANT_PARAMS = {
     "peephole": ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o", "p_f", "p_i", "p_o"),
     "coupled": ("W_f", "b_f", "W_C", "b_C", "W_o", "b_o"),
     "gru": ("W_r", "b_r", "W_z", "b_z", "W_h", "b_h"),
+    "mgu": ("W_f", "b_f", "W_h", "b_h"),
 }
 
 
 def run(example: dict) -> dict:
     """The example's forward pass, loss and gradients.
 
-    example: x (list of T rows), h_prev, C_prev (not for "gru"), the variant's weights (lists),
+    example: x (list of T rows), h_prev, C_prev (not for "gru", "mgu"), the variant's weights (lists),
     concat ("hx"/"xh"), variant, gru_reset ("after"/"before"), optionally W_y, b_y, dh, dC, dy.
     Returns {"steps": [{name: [floats]} per t], "loss": float, "grads": {field: lists}}."""
     variant = example.get("variant", "lstm")
     concat = example.get("concat", "hx")
-    gru = variant == "gru"
+    gru = variant in ("gru", "mgu")  # no cell state
     leaves = {name: _leaf(example[name]) for name in VARIANT_PARAMS[variant]}
     leaves["h_prev"] = _leaf(example["h_prev"])
     if not gru:
@@ -147,7 +148,13 @@ def run(example: dict) -> dict:
     for x in xs:
         v = h + x if concat == "hx" else x + h
         out = {}
-        if gru:
+        if variant == "mgu":  # Zhou et al. 2016
+            f = [sigmoid(a) for a in _linear(P["W_f"], v, P["b_f"])]
+            fh = [f[j] * h[j] for j in range(n)]
+            h_tilde = [tanh(a) for a in _linear(P["W_h"], fh + x if concat == "hx" else x + fh, P["b_h"])]
+            h = [(1.0 - f[j]) * h[j] + f[j] * h_tilde[j] for j in range(n)]
+            out.update(f=f, h_tilde=h_tilde, h=h)
+        elif gru:
             r = [sigmoid(a) for a in _linear(P["W_r"], v, P["b_r"])]
             z = [sigmoid(a) for a in _linear(P["W_z"], v, P["b_z"])]
             if example.get("gru_reset", "after") == "after":
@@ -289,7 +296,7 @@ def random_example(rng, variant: str = "lstm", n: int = 3, m: int = 2, T: int = 
     ex = {"variant": variant, "concat": concat, "x": u(T, m), "h_prev": u(n), "dh": u(n)}
     if variant == "gru":
         ex["gru_reset"] = gru_reset
-    else:
+    elif variant != "mgu":
         ex["C_prev"] = u(n)
         if dC:
             ex["dC"] = u(n)

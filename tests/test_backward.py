@@ -23,7 +23,7 @@ CASES = [
     pytest.param(variant, concat, reset, T, output, id=f"{variant}{'-' + reset if variant == 'gru' else ''}-{concat}-T{T}"
                  + ("-y" if output else ""))
     for variant, resets in (("lstm", ("after",)), ("no_forget", ("after",)), ("peephole", ("after",)),
-                            ("coupled", ("after",)), ("gru", ("after", "before")))
+                            ("coupled", ("after",)), ("gru", ("after", "before")), ("mgu", ("after",)))
     for reset in resets
     for concat in ("hx", "xh")
     for T, output in ((1, 0), (3, 0), (4, 2))
@@ -96,7 +96,8 @@ def finite_difference_check(example: dict) -> None:
 
 
 @pytest.mark.parametrize("variant, gru_reset", [("lstm", "after"), ("no_forget", "after"), ("peephole", "after"),
-                                                ("coupled", "after"), ("gru", "after"), ("gru", "before")])
+                                                ("coupled", "after"), ("gru", "after"), ("gru", "before"),
+                                                ("mgu", "after")])
 @pytest.mark.parametrize("concat", ["hx", "xh"])
 def test_gradients_agree_with_central_finite_differences(variant, gru_reset, concat):
     rng = np.random.default_rng([13, len(variant), ord(gru_reset[0]), ord(concat[0])])
@@ -108,7 +109,7 @@ def test_gradients_agree_with_central_finite_differences(variant, gru_reset, con
 @pytest.mark.parametrize("seed", range(4))
 def test_gradients_agree_with_finite_differences_on_larger_random_examples(seed):
     rng = np.random.default_rng([17, seed])
-    variant = ("lstm", "no_forget", "peephole", "coupled", "gru")[seed % 5]
+    variant = ("lstm", "no_forget", "peephole", "coupled", "gru", "mgu")[seed % 6]
     example = random_example(rng, variant, n=int(rng.integers(1, 5)), m=int(rng.integers(1, 4)),
                              T=int(rng.integers(1, 6)), concat=("hx", "xh")[seed % 2],
                              gru_reset=("after", "before")[seed // 2 % 2], output=int(rng.integers(0, 3)),
@@ -243,7 +244,7 @@ def test_each_local_derivative_is_written_next_to_its_rule(client):
 
 
 def test_backward_step_ids_follow_the_scheme_and_are_unique(client):
-    for variant in ("lstm", "no_forget", "peephole", "coupled", "gru"):
+    for variant in ("lstm", "no_forget", "peephole", "coupled", "gru", "mgu"):
         data = post_ok(client, api_body(random_example(np.random.default_rng(53), variant, T=3, output=1)))
         forward = {s["id"] for s in data["steps"]}
         ids = [s["id"] for s in data["grad_steps"]]

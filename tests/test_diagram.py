@@ -256,7 +256,7 @@ def test_the_fragment_for_live_edits_carries_the_diagram_too(client):
 
 # ------------------------------------------------------------- every variant, sequences
 
-VARIANT_PRESETS = [p for p in presets.PRESETS if p.key in ("sequence", "no_forget", "peephole", "coupled", "gru")]
+VARIANT_PRESETS = [p for p in presets.PRESETS if p.key in ("sequence", "no_forget", "peephole", "coupled", "gru", "mgu")]
 
 
 def forward_ids(inp) -> set[str]:
@@ -280,7 +280,7 @@ def test_every_variant_and_sequence_has_its_diagram(client, preset):
     assert {s for s in ids if ".y." not in f".{s}"} <= used
 
 
-@pytest.mark.parametrize("variant", ["no_forget", "peephole", "coupled", "gru"])
+@pytest.mark.parametrize("variant", ["no_forget", "peephole", "coupled", "gru", "mgu"])
 @pytest.mark.parametrize("concat", ["hx", "xh"])
 def test_random_examples_of_every_variant_light_every_step(variant, concat):
     for seed in range(3):
@@ -310,7 +310,8 @@ def test_gru_reset_before_and_after_draw_their_own_candidate():
 
 def test_the_variants_wires_carry_their_values(client):
     for key, fields in (("no_forget", ("i", "C_tilde", "o", "C", "h")), ("peephole", ("f", "i", "o", "C", "h")),
-                        ("coupled", ("f", "i", "C_tilde", "C", "h")), ("gru", ("r", "z", "h_tilde", "h"))):
+                        ("coupled", ("f", "i", "C_tilde", "C", "h")), ("gru", ("r", "z", "h_tilde", "h")),
+                        ("mgu", ("f", "h_tilde", "h"))):
         preset = next(p for p in presets.PRESETS if p.key == key)
         res = unroll(preset.example, with_grads=False)
         svg = text(svg_of(client.get(link(preset.example)).get_data(as_text=True)))

@@ -96,7 +96,7 @@ def test_json_sequence_of_single_numbers_with_T():
 
 # ------------------------------------------------------------------ a sequence is its steps chained
 
-@pytest.mark.parametrize("variant", ["lstm", "no_forget", "peephole", "coupled", "gru"])
+@pytest.mark.parametrize("variant", ["lstm", "no_forget", "peephole", "coupled", "gru", "mgu"])
 @pytest.mark.parametrize("concat", ["hx", "xh"])
 def test_a_sequence_is_its_single_steps_chained_bit_for_bit(client, variant, concat):
     example = random_example(np.random.default_rng([2, len(variant)]), variant, n=3, m=2, T=4, concat=concat,
@@ -171,7 +171,7 @@ def test_links_carry_the_new_fields_readably(client):
 
 
 def _examples(draw):
-    variant = draw(st.sampled_from(["lstm", "no_forget", "peephole", "coupled", "gru"]))
+    variant = draw(st.sampled_from(["lstm", "no_forget", "peephole", "coupled", "gru", "mgu"]))
     n, m, T = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
     f = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False, width=64)
     rng_seed = draw(st.integers(0, 2**32 - 1))

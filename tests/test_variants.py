@@ -20,7 +20,7 @@ from tests.reference import api_body, random_example, run
 API = "/api/v1/lstm"
 RTOL, ATOL = 1e-10, 1e-12
 VARIANTS = [("lstm", "after"), ("no_forget", "after"), ("peephole", "after"), ("coupled", "after"),
-            ("gru", "after"), ("gru", "before")]
+            ("gru", "after"), ("gru", "before"), ("mgu", "after")]
 VARIANT_IDS = [v if v != "gru" else f"gru-{r}" for v, r in VARIANTS]
 OUTPUTS = {
     "lstm": ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_i", "z_C", "z_o"),
@@ -28,6 +28,7 @@ OUTPUTS = {
     "peephole": ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_i", "z_C", "z_o"),
     "coupled": ("f", "i", "C_tilde", "o", "C", "h", "z_f", "z_C", "z_o"),
     "gru": ("r", "z", "h_tilde", "h", "z_r", "z_z", "z_h"),
+    "mgu": ("f", "h_tilde", "h", "z_f", "z_h"),
 }
 
 
@@ -257,7 +258,8 @@ def test_the_form_of_a_variant_page_posts_the_same_example_back(client):
 def test_dimensions_table_counts_each_variants_parameters(client):
     expected = {"lstm": "4n(n+m) + 4n = 4·3·5 + 4·3 = 72", "no_forget": "3n(n+m) + 3n = 3·3·5 + 3·3 = 54",
                 "peephole": "4n(n+m) + 4n + 3n = 4·3·5 + 4·3 + 3·3 = 81",
-                "coupled": "3n(n+m) + 3n = 3·3·5 + 3·3 = 54", "gru": "3n(n+m) + 3n = 3·3·5 + 3·3 = 54"}
+                "coupled": "3n(n+m) + 3n = 3·3·5 + 3·3 = 54", "gru": "3n(n+m) + 3n = 3·3·5 + 3·3 = 54",
+                "mgu": "2n(n+m) + 2n = 2·3·5 + 2·3 = 36"}
     for variant, params in expected.items():
         data = post_ok(client, api_body(_example(variant)))
         html = client.get(data["permalink"]).get_data(as_text=True)

@@ -6,7 +6,7 @@ To add a cell: write its module and add its SPEC to `VARIANTS` below. Nothing el
 """
 from __future__ import annotations
 
-from . import coupled, gru, lstm, no_forget, peephole
+from . import coupled, gru, lstm, mgu, no_forget, peephole
 from .spec import CellSpec, FormGroup
 
 VARIANTS: dict[str, CellSpec] = {spec.name: spec for spec in (
@@ -15,6 +15,7 @@ VARIANTS: dict[str, CellSpec] = {spec.name: spec for spec in (
     peephole.SPEC,
     coupled.SPEC,
     gru.SPEC,
+    mgu.SPEC,
 )}
 
 __all__ = ["VARIANTS", "CellSpec", "FormGroup"]
