@@ -64,6 +64,12 @@ def span_text(start: int, stop: int, ndim: int) -> str:
     return f"{'columns' if ndim == 2 else 'entries'} {start + 1}–{stop}"
 
 
+def power(base: str, exponent: str) -> str:
+    r"""base^exponent in LaTeX, the base braced when it has a superscript already: {W_h^h}^\top,
+    not W_h^h^\top, a double superscript that KaTeX, MathJax and LaTeX reject."""
+    return f"{{{base}}}^{exponent}" if "^" in base else f"{base}^{exponent}"
+
+
 @dataclass(frozen=True)
 class Marked:
     """An activation's result on the whiteboard: per entry why it is saturated ("" if it is
@@ -124,7 +130,7 @@ class Matvec(Primitive):
     def backward(self, w, step, g):
         # ∂r_j/∂W_jk = v_k, so δW = δr vᵀ;  ∂r_j/∂v_k = W_jk, so δv = Wᵀ δr
         W, v = step.operands
-        v_T, W_T = rf"{v.latex}^\top", rf"{W.latex}^\top"
+        v_T, W_T = power(v.latex, r"\top"), power(W.latex, r"\top")
         w.grad(step, W, "outer", rf"{g.latex} \, {v_T}", (g, v),
                f"Entry (j, k) of {W.latex} multiplies entry k of {v.latex} into entry j of "
                f"{W.latex} \\cdot {v.latex}, so its gradient is {g.latex}[j] times {v.latex}[k]: "
@@ -306,7 +312,7 @@ class Tanh(Activation):
     def backward(self, w, step, g):
         # tanh'(z) = 1 − tanh²(z) = 1 − a² ≤ 1
         (z,), a = step.operands, step.result
-        w.grad(step, z, "dtanh", rf"{g.latex} \circ (1 - {a.latex}^2)", (g, a),
+        w.grad(step, z, "dtanh", rf"{g.latex} \circ (1 - {power(a.latex, '2')})", (g, a),
                "tanh'(z) = 1 − tanh²(z) ≤ 1: the gradient passes almost whole where tanh is near 0, "
                "and vanishes where it saturates at ±1.", action=f"back through tanh to {z.latex}")
 

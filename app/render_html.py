@@ -32,12 +32,13 @@ _SUB_BRACED = re.compile(r"_\{([^{}]*)\}")
 _SUB_CHAR = re.compile(r"_([A-Za-z0-9])")
 _SUP_BRACED = re.compile(r"\^\{([^{}]*)\}")
 _SUP_CHAR = re.compile(r"\^([A-Za-z0-9])")
+_GROUP = re.compile(r"\{([^{}]*)\}")
 
 
 @lru_cache(maxsize=4096)  # the same symbols, titles and formulas recur on every page
 def latex_to_html(latex: str) -> Markup:
     """Our small LaTeX subset (subscripts and superscripts, \\cdot, \\circ, σ, tanh, C̃, h̃, δ,
-    ᵀ, \\text) as HTML."""
+    ᵀ, \\text, {grouping}) as HTML."""
     s = str(escape(latex))
     for tex, text in _LATEX_SYMBOLS:
         s = s.replace(tex, text)
@@ -46,6 +47,7 @@ def latex_to_html(latex: str) -> Markup:
     s = _SUB_CHAR.sub(r"<sub>\1</sub>", s)
     s = _SUP_BRACED.sub(r"<sup>\1</sup>", s)
     s = _SUP_CHAR.sub(r"<sup>\1</sup>", s)
+    s = _GROUP.sub(r"\1", s)  # braces that only group, {W_h^h}^\top: LaTeX needs them, HTML not
     return Markup(s)
 
 
