@@ -93,7 +93,7 @@ class Saturation(NamedTuple):
 
 def saturation(value: float, gap: float) -> Saturation:
     """`value`: the float64 an activation stored (1, -1 or 0); `gap`: the true distance of the
-    function from its limit there (`trace.sigmoid_gap`, `trace.tanh_gap`), representable when
+    function from its limit there (`primitives.sigmoid_gap`, `primitives.tanh_gap`), representable when
     the value itself rounds to the limit: σ(92) = 1 − 1.1×10⁻⁴⁰ is stored as exactly 1."""
     if value == 0.0:
         return Saturation("is below the smallest float64, so it is stored as 0 (saturated)",

@@ -18,11 +18,8 @@ from . import fmt, pictures
 from .cells import VARIANTS
 from .fields import ARRAY_FIELDS, Inputs
 from .latex import step_latex
-from .trace import Step, Sym, sigmoid_gap, span_text, tanh_gap
-
-# Above this many products in one matrix-vector step (n·(n+m)), its written-out sums start
-# folded behind a <details> toggle: the seed's 3×6 shows them, a 16×32 does not flood the page.
-FOLD_ABOVE = 64
+from .primitives import FOLD_ABOVE, PRIMITIVES, Marked
+from .trace import Step, Sym
 
 _LATEX_SYMBOLS = (
     (r"\tilde{C}", "C\u0303"), (r"\tilde{h}", "h\u0303"), (r"\cdot", "·"), (r"\circ", "∘"),
@@ -34,12 +31,13 @@ _SUB_BRACED = re.compile(r"_\{([^{}]*)\}")
 _SUB_CHAR = re.compile(r"_([A-Za-z0-9])")
 _SUP_BRACED = re.compile(r"\^\{([^{}]*)\}")
 _SUP_CHAR = re.compile(r"\^([A-Za-z0-9])")
+_GROUP = re.compile(r"\{([^{}]*)\}")
 
 
 @lru_cache(maxsize=4096)  # the same symbols, titles and formulas recur on every page
 def latex_to_html(latex: str) -> Markup:
     """Our small LaTeX subset (subscripts and superscripts, \\cdot, \\circ, σ, tanh, C̃, h̃, δ,
-    ᵀ, \\text) as HTML."""
+    ᵀ, \\text, {grouping}) as HTML."""
     s = str(escape(latex))
     for tex, text in _LATEX_SYMBOLS:
         s = s.replace(tex, text)
@@ -48,6 +46,7 @@ def latex_to_html(latex: str) -> Markup:
     s = _SUB_CHAR.sub(r"<sub>\1</sub>", s)
     s = _SUP_BRACED.sub(r"<sup>\1</sup>", s)
     s = _SUP_CHAR.sub(r"<sup>\1</sup>", s)
+    s = _GROUP.sub(r"\1", s)  # braces that only group, {W_h^h}^\top: LaTeX needs them, HTML not
     return Markup(s)
 
 
@@ -119,129 +118,20 @@ def _plain(latex: str) -> str:
 
 # ------------------------------------------------------------------ one view per primitive
 
-def _activation_lines(step: Step) -> tuple[list[str], list[str]]:
-    """An activation's worked lines, and for each entry why it is saturated ("" if it is not)."""
-    lines, saturated = [], []
-    for zk, rk, sat in zip(step.operands[0].value.tolist(), step.result.value.tolist(), step.saturated):
-        if step.op == "sigmoid":
-            head, gap = f"σ({fmt.show(zk)}) = 1 / (1 + exp({fmt.show(-zk)}))", sigmoid_gap(zk)
-        else:
-            head, gap = f"tanh({fmt.show(zk)})", tanh_gap(zk)
-        if not sat:
-            lines.append(f"{head} = {fmt.show(rk)}")
-            saturated.append("")
-            continue
-        why = fmt.saturation(rk, gap).worked
-        lines.append(f"{head} {why}")
-        saturated.append(f"saturated: {head} {why}")
-    return lines, saturated
-
-
-def _matvec_lines(W: Sym, v: Sym, r: Sym) -> list[str]:
-    """row k: W[k,0]·v[0] + W[k,1]·v[1] + … = r[k]"""
-    v_shown = [fmt.signed(fmt.show(x)) for x in v.value.tolist()]
-    return [f"row {k + 1}: " + " + ".join(f"{fmt.signed(fmt.show(w))}·{vs}" for w, vs in zip(row, v_shown))
-            + f" = {fmt.show(rk)}"
-            for k, (row, rk) in enumerate(zip(W.value.tolist(), r.value.tolist()))]
-
-
-def _pairwise_lines(step: Step) -> list[str]:
-    """Entry by entry: a + b = s, or a·b = p (a matrix's entries row by row)."""
-    a, b, r = (s.value.ravel().tolist() for s in (*step.operands, step.result))
-    if step.op == "add":
-        return [f"{fmt.show(x)} + {fmt.signed(fmt.show(y))} = {fmt.show(s)}" for x, y, s in zip(a, b, r)]
-    return [f"{fmt.signed(fmt.show(x))}·{fmt.signed(fmt.show(y))} = {fmt.show(p)}" for x, y, p in zip(a, b, r)]
-
-
-def _matvec_t_lines(W: Sym, g: Sym, r: Sym) -> list[str]:
-    """column k: W[0,k]·g[0] + W[1,k]·g[1] + … = r[k]"""
-    g_shown = [fmt.signed(fmt.show(x)) for x in g.value.tolist()]
-    return [f"column {k + 1}: " + " + ".join(f"{fmt.signed(fmt.show(w))}·{gs}" for w, gs in zip(col, g_shown))
-            + f" = {fmt.show(rk)}"
-            for k, (col, rk) in enumerate(zip(W.value.T.tolist(), r.value.tolist()))]
-
-
-def _outer_lines(g: Sym, v: Sym, r: Sym) -> list[str]:
-    """entry (j, k): g[j]·v[k] = r[j, k]"""
-    return [f"({j + 1}, {k + 1}): {fmt.signed(fmt.show(gj))}·{fmt.signed(fmt.show(vk))} = {fmt.show(rjk)}"
-            for j, (gj, row) in enumerate(zip(g.value.tolist(), r.value.tolist()))
-            for k, (vk, rjk) in enumerate(zip(v.value.tolist(), row))]
-
-
-def _derivative_lines(step: Step) -> list[str]:
-    """dsigmoid: g·s·(1 − s) = d; dtanh: g·(1 − a²) = d; one_minus: 1 − a = r; neg: −g = r."""
-    vals = [s.value.tolist() for s in step.operands]
-    r = step.result.value.tolist()
-    S, show = fmt.signed, fmt.show
-    if step.op == "dsigmoid":
-        return [f"{S(show(g))}·{S(show(s))}·(1 − {show(s)}) = {show(d)}" for g, s, d in zip(*vals, r)]
-    if step.op == "dtanh":
-        return [f"{S(show(g))}·(1 − {S(show(a))}²) = {show(d)}" for g, a, d in zip(*vals, r)]
-    if step.op == "one_minus":
-        return [f"1 − {S(show(a))} = {show(d)}" for a, d in zip(*vals, r)]
-    return [f"−{S(show(g))} = {show(d)}" for g, d in zip(*vals, r)]  # neg
-
-
-_INFIX = {"matvec": "·", "add": "+", "hadamard": "∘"}
-_FUNCTION = {"sigmoid": "σ(", "tanh": "tanh("}
-_PRODUCTS = ("matvec", "matvec_t", "outer")  # steps whose written-out lines fold when large
-
-
-def _lines_help(r: Sym) -> bool:
-    """Entry-by-entry lines of a matrix result (a weight's gradient δz vᵀ, or its sum over time)
-    only up to FOLD_ABOVE entries: past that they are thousands of one-product lines, the matrix
-    already shows every number, and a 20-step 32×32 example's page would be tens of MB of them."""
-    return r.value.ndim == 1 or r.value.size <= FOLD_ABOVE
-
-
-def _part(step: Step) -> str:
-    return span_text(*step.span, step.result.value.ndim)
-
-
 def _terms_and_lines(step: Step, mats: Matrices):
-    """What the whiteboard shows for one step: terms like [W, "·", v, "=", W·v], and the
-    arithmetic written out entry by entry."""
-    M = mats.view
-    r = step.result
-    if step.op == "concat":
-        a, b = step.operands
-        return [("op", "["), ("mat", M(a)), ("op", ","), ("mat", M(b)), ("op", "]"),
-                ("op", "="), ("mat", M(r))], []
-    if step.op in _INFIX:
-        a, b = step.operands
-        lines = _matvec_lines(a, b, r) if step.op == "matvec" else _pairwise_lines(step) if _lines_help(r) else []
-        return [("mat", M(a)), ("op", _INFIX[step.op]), ("mat", M(b)), ("op", "="), ("mat", M(r))], lines
-    if step.op in _FUNCTION:
-        lines, saturated = _activation_lines(step)
-        return [("op", _FUNCTION[step.op]), ("mat", M(step.operands[0])), ("op", ")"), ("op", "="),
-                ("mat", M(r, saturated, scale=step.op))], lines
-    if step.op == "one_minus":
-        return [("op", "1 −"), ("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], _derivative_lines(step)
-    if step.op == "neg":
-        return [("op", "−"), ("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], _derivative_lines(step)
-    if step.op == "copy":
-        return [("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], []
-    if step.op == "slice":
-        return [("op", f"{_part(step)} of"), ("mat", M(step.operands[0])), ("op", "="), ("mat", M(r))], []
-    if step.op == "embed":
-        return [("mat", M(step.operands[0])), ("op", f"into {_part(step)}, 0 elsewhere"), ("op", "="),
-                ("mat", M(r))], []
-    if step.op == "outer":
-        g, v = step.operands
-        return [("mat", M(g)), ("mat", M(v)), ("op", "ᵀ"), ("op", "="), ("mat", M(r))], \
-            _outer_lines(g, v, r) if _lines_help(r) else []
-    if step.op == "matvec_t":
-        W, g = step.operands
-        return [("mat", M(W)), ("op", "ᵀ·"), ("mat", M(g)), ("op", "="), ("mat", M(r))], _matvec_t_lines(W, g, r)
-    if step.op == "dsigmoid":
-        g, a = step.operands
-        return [("mat", M(g)), ("op", "∘"), ("mat", M(a)), ("op", "∘ (1 −"), ("mat", M(a)), ("op", ")"),
-                ("op", "="), ("mat", M(r))], _derivative_lines(step)
-    if step.op == "dtanh":
-        g, a = step.operands
-        return [("mat", M(g)), ("op", "∘ (1 −"), ("mat", M(a)), ("op", "²)"), ("op", "="),
-                ("mat", M(r))], _derivative_lines(step)
-    raise ValueError(f"no view for step op {step.op!r}")  # a new primitive needs a view here
+    """What the whiteboard shows for one step (its primitive's `whiteboard`, primitives.py):
+    terms like [W, "·", v, "=", W·v], each an operator or a matrix view, and the arithmetic
+    written out entry by entry."""
+    terms, lines = PRIMITIVES[step.op].whiteboard(step)
+    return [_term(term, mats) for term in terms], lines
+
+
+def _term(term, mats: Matrices) -> tuple[str, object]:
+    if isinstance(term, str):
+        return ("op", term)
+    if isinstance(term, Marked):  # an activation's result: saturated entries, fixed colour scale
+        return ("mat", mats.view(term.sym, term.saturated, scale=term.scale))
+    return ("mat", mats.view(term))
 
 
 def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
@@ -249,7 +139,7 @@ def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
     action = action[:1].upper() + action[1:]
     terms, lines = _terms_and_lines(step, mats)
     # products: one per entry of the matrix; entry-by-entry lines of a matrix: one per entry
-    size = max(s.value.size for s in step.operands) if step.op in _PRODUCTS else len(lines)
+    size = max(s.value.size for s in step.operands) if PRIMITIVES[step.op].products else len(lines)
     return View(
         id=step.id, op=step.op, group=group, title=latex_to_html(action or group), full_title=step.title,
         formula=latex_to_html(step.formula), why=latex_to_html(step.why),

@@ -3,11 +3,13 @@
 A cell function (see `cell.py`, `variants.py`, `gru.py`) calls the primitives of a `Trace`
 (`concat`, `matvec`, `add`, `sigmoid`, `tanh`, `hadamard`, `one_minus`, `slice`). Each primitive
 computes its result with numpy *and* appends a `Step` naming its operands and result. The
-backward pass (`backward.py`) records its steps with the same kind of primitives (`outer`,
-`matvec_t`, `dsigmoid`, `dtanh`, `neg`, `embed`, `copy`, plus `add`, `hadamard` and `slice`).
-The renderers (`render_html.py`, `latex.py`, the JSON API) only loop over the steps: a new cell
-variant is a new sequence of primitive calls, and no renderer changes; a new primitive needs one
-view in `render_html._terms_and_lines` and one LaTeX form in `latex.step_latex`.
+backward pass (`backward.py`) records its steps (`Trace.record`) with the same kind of
+primitives (`outer`, `matvec_t`, `dsigmoid`, `dtanh`, `neg`, `embed`, `copy`, plus `add`,
+`hadamard` and `slice`).
+What each primitive computes, its derivative, its LaTeX and its whiteboard are one class in
+`primitives.py`. The renderers (`render_html.py`, `latex.py`, the JSON API) only loop over the
+steps: a new cell variant is a new sequence of primitive calls, and no renderer changes; a new
+primitive is one new entry in `primitives.PRIMITIVES` (and a method here, if cells call it by name).
 
 Step ids (unique within an example; the page uses them as `id` and `data-step`):
 - one step (x is a single vector): `<quantity>.<action>`, e.g. `v.concat`, `f.matmul`,
@@ -23,7 +25,8 @@ Symbols follow the time step too: in a sequence, x_t, h_{t-1}, C_t, f_t… are w
 h_{1}, C_{2}, f_{2} (`Trace.at(t)` substitutes them), and titles say "(t = 2)".
 
 Numerical notes:
-- sigmoid is the stable form: exp is only ever taken of -|z|, so it cannot overflow.
+- sigmoid is the stable form (`primitives.stable_sigmoid`): exp is only ever taken of -|z|, so
+  it cannot overflow.
 - Everything runs under np.errstate(over/invalid/divide='raise') (`cell.lstm_step`,
   `sequence.unroll`); underflow (an exp(-800) that becomes 0) is the correct float64 answer and
   is allowed.
@@ -34,6 +37,8 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .primitives import PRIMITIVES
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class Sym:
 class Step:
     """One operation of the derivation.
 
-    `op` is one of the primitives below; renderers switch on it. `formula` is the symbolic
+    `op` names its primitive, a key of `primitives.PRIMITIVES`, where renderers look it up. `formula` is the symbolic
     LaTeX (`W_f \\cdot v`), `why` one sentence for the learner. `saturated` marks the result
     entries of an activation that are exactly at the function's limit only because float64
     cannot represent the true value (σ(92) = 1 − 1.1e-40 becomes 1.0).
@@ -78,33 +83,8 @@ class Step:
         return f"Step({self.id}: {self.result.name} = {self.op}({args}) = {self.result.value.tolist()})"
 
 
-def stable_sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1/(1+e^(−z)) without overflow: for z < 0 use e^z/(1+e^z) instead."""
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def sigmoid_gap(z: float) -> float:
-    """The distance of σ(z) from the limit it saturates to: 1 − σ(z) = σ(−z) for z > 0,
-    σ(z) itself for z < 0. Representable even when σ(z) rounds to exactly 1.0."""
-    return float(stable_sigmoid(np.array([-abs(z)]))[0])
-
-
-def tanh_gap(z: float) -> float:
-    """1 − |tanh(z)| = 2σ(−2|z|), representable when tanh(z) rounds to exactly ±1."""
-    return 2.0 * float(stable_sigmoid(np.array([-2.0 * abs(z)]))[0])
-
-
 _PREV = re.compile(r"_\{t-1\}")
 _NOW = re.compile(r"_t(?![A-Za-z0-9_])")
-
-
-def span_text(start: int, stop: int, ndim: int) -> str:
-    """Entries (or columns) start..stop-1 as a reader counts them: "entries 1–3", "column 4"."""
-    where = "column" if ndim == 2 else "entry"
-    if stop - start == 1:
-        return f"{where} {start + 1}"
-    return f"{'columns' if ndim == 2 else 'entries'} {start + 1}–{stop}"
 
 
 def at_time(text: str, t: int) -> str:
@@ -131,88 +111,51 @@ class Trace:
         return text if self.time is None else at_time(text, self.time)
 
     def sym(self, name: str, latex: str, value: np.ndarray) -> Sym:
-        """An input of this time step (x_t, h_{t-1}, …), its symbol written for the time."""
+        """A value of this time step (an input x_t, h_{t-1}, … or a step's result), its symbol
+        written for the time."""
         return Sym(name, self.tex(latex), value)
 
-    def _record(self, id, op, title, formula, why, operands, result, saturated=(), span=()) -> Sym:
+    def record(self, op, id, title, formula, why, operands, name, latex, **params) -> Sym:
+        """Compute primitive `op` (a key of `primitives.PRIMITIVES`) from the operands' values and
+        append the step; `params` are the primitive's own (`span` for slice and embed)."""
+        primitive = PRIMITIVES[op]
+        value = primitive.forward(*(s.value for s in operands), **params)
+        result = self.sym(name, latex, value)
         if self.time is not None:
             group, sep, action = title.partition(": ")
             title = f"{group} (t = {self.time}){sep}{action}"
         self.steps.append(Step(self.prefix + id, op, self.tex(title), self.tex(formula), self.tex(why),
-                               tuple(operands), result, tuple(saturated), tuple(span)))
+                               tuple(operands), result, tuple(primitive.saturated(value)),
+                               tuple(params.get("span", ()))))
         return result
 
-    def _sym(self, name, latex, value) -> Sym:
-        return Sym(name, self.tex(latex), value)
-
-    # ---------------------------------------------------------------- forward primitives
+    # The primitives the cells call by name (and `copy`, the backward walk's); each is one
+    # `record`. What they compute, differentiate and show: primitives.py.
 
     def concat(self, id, title, formula, why, a: Sym, b: Sym, name, latex) -> Sym:
-        # (n+m,) = (n,) ++ (m,) or (m,) ++ (n,)
-        return self._record(id, "concat", title, formula, why, (a, b),
-                            self._sym(name, latex, np.concatenate([a.value, b.value])))
+        return self.record("concat", id, title, formula, why, (a, b), name, latex)  # v = [a, b]
 
     def matvec(self, id, title, formula, why, W: Sym, v: Sym, name, latex) -> Sym:
-        # (n, n+m) @ (n+m,) -> (n,)
-        return self._record(id, "matvec", title, formula, why, (W, v), self._sym(name, latex, W.value @ v.value))
+        return self.record("matvec", id, title, formula, why, (W, v), name, latex)  # W · v
 
     def add(self, id, title, formula, why, a: Sym, b: Sym, name, latex) -> Sym:
-        return self._record(id, "add", title, formula, why, (a, b), self._sym(name, latex, a.value + b.value))
+        return self.record("add", id, title, formula, why, (a, b), name, latex)
 
     def hadamard(self, id, title, formula, why, a: Sym, b: Sym, name, latex) -> Sym:
-        return self._record(id, "hadamard", title, formula, why, (a, b), self._sym(name, latex, a.value * b.value))
+        return self.record("hadamard", id, title, formula, why, (a, b), name, latex)  # a ∘ b
 
     def sigmoid(self, id, title, formula, why, z: Sym, name, latex) -> Sym:
-        s = stable_sigmoid(z.value)
-        # σ is exactly 0 or 1 only when float64 rounds the true value there.
-        saturated = (s == 0.0) | (s == 1.0)
-        return self._record(id, "sigmoid", title, formula, why, (z,), self._sym(name, latex, s), saturated.tolist())
+        return self.record("sigmoid", id, title, formula, why, (z,), name, latex)
 
     def tanh(self, id, title, formula, why, z: Sym, name, latex) -> Sym:
-        t = np.tanh(z.value)
-        saturated = np.abs(t) == 1.0
-        return self._record(id, "tanh", title, formula, why, (z,), self._sym(name, latex, t), saturated.tolist())
+        return self.record("tanh", id, title, formula, why, (z,), name, latex)
 
     def one_minus(self, id, title, formula, why, a: Sym, name, latex) -> Sym:
-        # 1 − a, entry by entry (the coupled input gate 1 − f_t; the GRU's 1 − z_t)
-        return self._record(id, "one_minus", title, formula, why, (a,), self._sym(name, latex, 1.0 - a.value))
+        return self.record("one_minus", id, title, formula, why, (a,), name, latex)
 
     def slice(self, id, title, formula, why, a: Sym, start: int, stop: int, name, latex) -> Sym:
         # entries start..stop-1 of a vector, or columns start..stop-1 of a matrix
-        return self._record(id, "slice", title, formula, why, (a,),
-                            self._sym(name, latex, a.value[..., start:stop].copy()), span=(start, stop))
-
-    # ---------------------------------------------------------------- backward primitives
-    # Each is the local derivative of a forward primitive (see backward.py), applied to the
-    # gradient g that arrives at that primitive's result.
-
-    def outer(self, id, title, formula, why, g: Sym, v: Sym, name, latex) -> Sym:
-        # δW = g vᵀ: (n,) ⊗ (n+m,) -> (n, n+m), the gradient of W in r = W·v
-        return self._record(id, "outer", title, formula, why, (g, v), self._sym(name, latex, np.outer(g.value, v.value)))
-
-    def matvec_t(self, id, title, formula, why, W: Sym, g: Sym, name, latex) -> Sym:
-        # δv = Wᵀ g: (n+m, n) @ (n,) -> (n+m,), the gradient of v in r = W·v
-        return self._record(id, "matvec_t", title, formula, why, (W, g), self._sym(name, latex, W.value.T @ g.value))
-
-    def dsigmoid(self, id, title, formula, why, g: Sym, s: Sym, name, latex) -> Sym:
-        # δz = g ∘ s ∘ (1 − s), as σ'(z) = σ(z)(1 − σ(z))
-        return self._record(id, "dsigmoid", title, formula, why, (g, s),
-                            self._sym(name, latex, g.value * s.value * (1.0 - s.value)))
-
-    def dtanh(self, id, title, formula, why, g: Sym, a: Sym, name, latex) -> Sym:
-        # δz = g ∘ (1 − a²), as tanh'(z) = 1 − tanh²(z)
-        return self._record(id, "dtanh", title, formula, why, (g, a),
-                            self._sym(name, latex, g.value * (1.0 - a.value * a.value)))
-
-    def neg(self, id, title, formula, why, g: Sym, name, latex) -> Sym:
-        return self._record(id, "neg", title, formula, why, (g,), self._sym(name, latex, -g.value))
-
-    def embed(self, id, title, formula, why, g: Sym, start: int, stop: int, shape, name, latex) -> Sym:
-        # zeros of `shape`, with g in entries (or columns) start..stop-1: the gradient of a slice
-        out = np.zeros(shape, dtype=np.float64)
-        out[..., start:stop] = g.value
-        return self._record(id, "embed", title, formula, why, (g,), self._sym(name, latex, out), span=(start, stop))
+        return self.record("slice", id, title, formula, why, (a,), name, latex, span=(start, stop))
 
     def copy(self, id, title, formula, why, g: Sym, name, latex) -> Sym:
-        # the same numbers under a new name: δb_f = δz_f, since ∂(a + b)/∂b = 1
-        return self._record(id, "copy", title, formula, why, (g,), self._sym(name, latex, g.value))
+        return self.record("copy", id, title, formula, why, (g,), name, latex)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from app.fields import Inputs
 from app.presets import ANSWER, QUESTION, ZERO_STATE, random_example
 from app.sequence import unroll
-from app.trace import Sym, Trace, stable_sigmoid
+from app.primitives import stable_sigmoid
+from app.trace import Sym, Trace
 
 
 def lstm_step(inp: Inputs) -> SimpleNamespace:

@@ -10,7 +10,8 @@ from functools import cache
 import numpy as np
 
 from .. import fmt
-from ..trace import Step, sigmoid_gap, stable_sigmoid, tanh_gap
+from ..primitives import sigmoid_gap, stable_sigmoid, tanh_gap
+from ..trace import Step
 from .svg import Part, coord, runs
 
 Z_RANGE = 6.0  # the curves are drawn over z in [-6, 6]
