@@ -1,7 +1,7 @@
 """How a float64 is written: on the page, in LaTeX, and exactly (links, forms, hover text).
 
 - `exact(x)`: the shortest text that parses back to the same float64 (Python's repr), with
-  integers written as integers (91, not 91.0). Used in permalinks and the form.
+  integers written as integers (91, not 91.0) and −0.0 as "-0". Used in permalinks and the form.
 - `show(x)`: what the whiteboard shows. Integers as integers; short exact values as they are
   (0.5, -1.25, 123456.7); anything else at 4 decimals (0.9526), with up to 10 when 4 would
   make a non-integer look like an integer (σ(22) shows 0.9999999997, not 1.0000); very small
@@ -14,6 +14,7 @@ same numbers (v, the W entries) appear many times on one page.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -26,8 +27,10 @@ _MAX_DECIMALS = 10
 
 def exact(x: float) -> str:
     x = float(x)
+    if x == 0 and math.copysign(1.0, x) < 0:
+        return "-0"  # reads back as -0.0: a link keeps every bit, the sign of zero too
     if x.is_integer() and abs(x) < _INT_LIMIT:
-        return str(int(x))  # also turns -0.0 into "0"
+        return str(int(x))
     return repr(x)
 
 

@@ -83,34 +83,58 @@ def to_query(inp: Inputs) -> str | None:
 def from_pairs(pairs: Iterable[tuple[str, str]], compact_ok: bool = True) -> tuple[dict[str, str], list[dict]]:
     """Query (or form) pairs → (text of each field, errors). Expands a compact `z`, checks
     the schema version, and rejects a field given twice. Unknown keys are ignored, so a link
-    that picked up tracking parameters still opens."""
+    that picked up tracking parameters still opens.
+
+    A compact `z` holds the whole example, so it stands alone: one z, and no example field
+    beside it (whatever the order of the pairs), or the link is an error that says so."""
+    pairs = list(pairs)
     fields: dict[str, str] = {}
     errors: dict[str, str] = {}
     version = None
     for key, value in pairs:
         if key == "v":
             version = value
-        elif key == "z":
-            inner, problem = _inflate(value) if compact_ok else ("", "z cannot hold another z.")
-            if problem:
-                errors["z"] = problem
-                continue
-            try:
-                inner_pairs = parse_qsl(inner, keep_blank_values=True, max_num_fields=len(ALL_FIELDS) + 1)
-            except ValueError:
-                errors["z"] = "The compact link data (z) holds more fields than an example has."
-                continue
-            inner_fields, inner_errors = from_pairs(inner_pairs, compact_ok=False)
-            fields.update(inner_fields)
-            errors.update({e["field"]: e["message"] for e in inner_errors})
         elif key in ALL_FIELDS:
             if key in fields:
                 errors[key] = f"{key} is given twice in the link; give it once."
             fields[key] = value
+    compact = [value for key, value in pairs if key == "z"]
+    if compact:
+        problem = _compact_problem(len(compact), list(fields), compact_ok)
+        if problem:
+            errors["z"] = problem
+        else:
+            inner_fields, inner_errors = _expand(compact[0])
+            fields.update(inner_fields)
+            errors.update({e["field"]: e["message"] for e in inner_errors})
     if version not in (None, SCHEMA_VERSION):
         errors["v"] = (f"This link has schema version v={version[:12]!r}; this server reads "
                        f"v={SCHEMA_VERSION} links.")
     return fields, [{"field": k, "message": m} for k, m in errors.items()]
+
+
+def _compact_problem(count: int, beside: list[str], compact_ok: bool) -> str | None:
+    if not compact_ok:
+        return "z cannot hold another z."
+    if count > 1:
+        return "z is given twice in the link; a compact link has one z, which holds the whole example."
+    if beside:
+        names = ", ".join(beside[:4]) + (", …" if len(beside) > 4 else "")
+        return (f"The link has the compact data z and also {names}: z holds the whole example, so "
+                f"nothing else may be given beside it. Remove {names}, or write the link without z.")
+    return None
+
+
+def _expand(data: str) -> tuple[dict[str, str], list[dict]]:
+    """The fields inside a compact `z`, and their errors."""
+    inner, problem = _inflate(data)
+    if problem:
+        return {}, [{"field": "z", "message": problem}]
+    try:
+        inner_pairs = parse_qsl(inner, keep_blank_values=True, max_num_fields=len(ALL_FIELDS) + 1)
+    except ValueError:
+        return {}, [{"field": "z", "message": "The compact link data (z) holds more fields than an example has."}]
+    return from_pairs(inner_pairs, compact_ok=False)
 
 
 def _inflate(data: str) -> tuple[str, str | None]:

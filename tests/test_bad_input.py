@@ -289,6 +289,19 @@ def test_api_get_rejects_a_field_given_twice(client):
     assert_errors(r, 400, "x", ("x is given twice in the link",))
 
 
+@pytest.mark.parametrize("order", ["x-first", "z-first", "z-twice"])
+def test_a_compact_link_stands_alone_whatever_the_order(client, order):
+    """z holds the whole example: a field beside it, before or after, or a second z is the same error."""
+    z = _compact(urlencode(seed_text()))
+    query = {"x-first": f"x=9,9,9&v=1&z={z}", "z-first": f"v=1&z={z}&x=9,9,9", "z-twice": f"v=1&z={z}&z={z}"}[order]
+    for url in (f"{API}?{query}", f"/?{query}", f"/backward?{query}"):
+        r = client.get(url)
+        assert r.status_code == 400, url
+    r = client.get(f"{API}?{query}")
+    phrase = "z is given twice" if order == "z-twice" else "z holds the whole example"
+    assert_errors(r, 400, "z", (phrase,))
+
+
 def test_api_get_ignores_unknown_parameters(client):
     r = client.get(API, query_string={**seed_text(), "utm_source": "slides", "v": "1"})
     assert r.status_code == 200

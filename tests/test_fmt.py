@@ -45,7 +45,8 @@ def test_integer_valued_floats_lose_their_point_zero(x, text):
 
 
 def test_negative_zero_prints_as_zero():
-    assert fmt.show(-0.0) == fmt.latex(-0.0) == fmt.exact(-0.0) == "0"
+    assert fmt.show(-0.0) == fmt.latex(-0.0) == "0"
+    assert fmt.exact(-0.0) == "-0" and float(fmt.exact(-0.0)).hex() == "-0x0.0p+0"  # a link keeps the sign
 
 
 @given(finite)
@@ -54,8 +55,10 @@ def test_negative_zero_prints_as_zero():
 @example(-4e-5)
 @example(-5e-324)
 def test_no_number_ever_prints_as_negative_zero_or_a_zero_it_is_not(x):
-    for text in (fmt.show(x), fmt.latex(x), fmt.exact(x)):
+    for text in (fmt.show(x), fmt.latex(x)):  # what the page shows (exact, the link's text, keeps -0)
         assert not re.fullmatch(r"-0*\.?0*", text.split("×")[0].split(" ")[0]), text
+    assert fmt.exact(x) == "-0" or not re.fullmatch(r"-0*\.?0*", fmt.exact(x)), fmt.exact(x)
+    assert (fmt.exact(x) == "-0") == (x == 0 and math.copysign(1, x) < 0)
     mantissa, value = decode(fmt.show(x))
     assert (float(mantissa) == 0) == (x == 0)
 
