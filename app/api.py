@@ -19,7 +19,7 @@ import json
 
 from flask import Blueprint, jsonify, request, url_for
 
-from . import example, latex
+from . import encodable, example, latex
 from .cache import remembered
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -49,7 +49,10 @@ def _constant(name: str) -> float:
 
 
 def _errors(errors: list[dict], status: int = 400):
-    return jsonify(errors=errors), status
+    # A message may quote the client's text, which JSON lets contain lone UTF-16 surrogates
+    # ("\\ud800" in any string or key): shown as U+FFFD, never a 500 from the UTF-8 encoder.
+    return jsonify(errors=[{key: encodable(value) if isinstance(value, str) else value
+                            for key, value in e.items()} for e in errors]), status
 
 
 @bp.post("/lstm")

@@ -4,8 +4,12 @@ A permalink *is* its example, so `GET /?<query>` always renders the same bytes; 
 `GET /api/v1/lstm?<query>`, and a `POST /api/v1/lstm` with the same body. A link shared with a
 class is opened by thirty people: the first request computes and renders, the others get the
 remembered bytes. This is a memo, not server state: each process keeps its own small LRU, losing
-it changes nothing, and the cache key is the whole request input (query string or body digest),
-so no two different examples can share an entry.
+it changes nothing, and the cache key is everything an answer depends on: the whole request
+input (query string or body digest) and the path the app is mounted at (`request.script_root`,
+which every link in an answer starts with; create_app takes it from configuration, never from
+the request). Answers use no other part of the request (no Host: links are paths, and the page's
+absolute canonical link comes from the PUBLIC_URL setting), so no two different answers can
+share an entry.
 
 Bounded: RESPONSE_CACHE_ENTRIES entries (0 turns it off), and only answers up to
 RESPONSE_CACHE_MAX_BYTES each are kept, so a worker holds at most a few MiB.
@@ -58,10 +62,10 @@ def init_app(app) -> None:
 
 def _request_key() -> tuple:
     if request.method == "GET":
-        return ("GET", request.path, request.query_string)
+        return ("GET", request.script_root, request.path, request.query_string)
     # The body is read (and capped at MAX_CONTENT_LENGTH) once; the view reads the same bytes.
     digest = hashlib.blake2b(request.get_data(), digest_size=32).digest()
-    return (request.method, request.path, request.query_string, digest)
+    return (request.method, request.script_root, request.path, request.query_string, digest)
 
 
 def remembered(view):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from . import example, latex, presets
 from .cache import remembered
@@ -112,12 +112,23 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
 def _context(ex: example.Example, part: str) -> dict:
     """What index.html and its part _worked.html are rendered from."""
     view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part) if ex.ok else None
+    link = _link(part, ex.query)
     return dict(
-        view=view, part=part, link=_link(part, ex.query), link_limit=LINK_LIMIT,
+        view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT,
         forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
         api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
     )
+
+
+def _public(link: str | None) -> str | None:
+    """The link as the public reaches it: absolute under the PUBLIC_URL setting (e.g.
+    https://lstm.example, the app's root), else the path itself. Never from the Host header,
+    which the client writes."""
+    base = current_app.config.get("PUBLIC_URL")
+    if not link or not base:
+        return link
+    return base.rstrip("/") + link[len(request.script_root):]
 
 
 def _render(ex: example.Example, part: str):

@@ -15,13 +15,18 @@ then loads it with wrk from a second process:
                                              GET /?<permalink> instead if it ever gets one
   page16@c1 the same at -c1                  its latency, one request at a time
 
-Each is measured `--rounds` times, round-robin, and the median requests/s is reported with its
+  live edit  the page in headless Chromium (Playwright, Debian's chromium), one value of the form
+            changed `--edits` times: app.js's own measure ("live-update") from the keystroke
+            to the new steps on screen, through POST /fragment on the same server, unloaded
+            (skipped, and said so, without Playwright or Chromium)
+
+Each wrk scenario is measured `--rounds` times, round-robin, and the median requests/s is reported with its
 ratio to healthz's median. Each route's server time is also measured in-process: the median
 of `--renders` requests through Flask's test client, timed with time.perf_counter (the 16×16
 page's is its target). Routes whose target fails are profiled with cProfile.
 
 Targets: seed >= 35 % of healthz's throughput; api >= 50 %; the 16×16 page <= 50 ms server
-time. Prints PASS/FAIL per target and exits 0 either way; exits 1 only if it cannot measure
+time; a live edit <= 100 ms (median). Prints PASS/FAIL per target and exits 0 either way; exits 1 only if it cannot measure
 (wrk missing, server not starting, a route not answering 200). gunicorn is always stopped.
 """
 from __future__ import annotations
@@ -32,6 +37,7 @@ import json
 import os
 import platform
 import pstats
+import shutil
 import signal
 import socket
 import statistics
@@ -57,6 +63,9 @@ SEED_TARGET = 0.35   # seed page >= 35 % of /healthz's requests/s
 API_TARGET = 0.50    # API >= 50 %
 PAGE16_TARGET_MS = 50.0  # the 16×16 page's server time
 PAGE16 = (16, 16, 0)  # n, m, seed of presets.random_example
+LIVE_TARGET_MS = 100.0  # a live edit, keystroke to new steps on screen (median)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # wrk's summary, one JSON line, so nothing depends on wrk's human-readable output.
 LUA_DONE = r"""
@@ -255,6 +264,38 @@ def run_wrk(base: str, sc: Scenario, duration: float, threads: int) -> dict:
     return stats
 
 
+# ------------------------------------------------------------------------------ browser
+
+def live_edit_times(base: str, edits: int) -> tuple[list[float], str]:
+    """ms from a keystroke to the new steps on screen, as app.js measures it
+    (performance.measure "live-update"), for `edits` edits of b_f on the seed page (one more
+    first, not counted: the browser's first fetch and layout). ([], why) when it cannot run."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [], "skipped: Playwright is not installed (pip install -e '.[test]')"
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return [], "skipped: Debian's chromium is not installed (apt-get install chromium)"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.set_default_timeout(15_000)
+                page.goto(base + "/#f.bias")
+                for k in range(edits + 1):
+                    page.fill("#field-b_f", f"1, 2, {4 + k}")  # a new example each time
+                    page.wait_for_function(
+                        "n => performance.getEntriesByName('live-update').length >= n", arg=k + 1)
+                times = page.evaluate("performance.getEntriesByName('live-update').map(m => m.duration)")
+            finally:
+                browser.close()
+    except Exception as e:  # a report, not a test: say what went wrong and go on
+        return [], f"failed: {type(e).__name__}: {str(e).splitlines()[0][:200]}"
+    return times[1:], ""
+
+
 # ----------------------------------------------------------------------------- in-process
 
 def in_process_calls() -> dict:
@@ -360,6 +401,7 @@ def main(argv=None) -> int:
     ap.add_argument("--connections", type=int, default=4, help="wrk -c for the throughput runs")
     ap.add_argument("--threads", type=int, default=1, help="wrk -t (default 1)")
     ap.add_argument("--renders", type=int, default=50, help="in-process requests per route (default 50)")
+    ap.add_argument("--edits", type=int, default=20, help="live edits in the browser (default 20; 0 skips)")
     ap.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
                     help="cProfile the routes whose target fails (auto), all, or none")
     args = ap.parse_args(argv)
@@ -401,7 +443,9 @@ def main(argv=None) -> int:
                     print(f"error: {e}\n--- gunicorn log ---\n{log_path.read_text(errors='replace')}",
                           file=sys.stderr)
                     return 1
-                print(f"server up at {base}; warming up ...", flush=True)
+                print(f"server up at {base}; live edits in Chromium ({args.edits}) ...", flush=True)
+                live = live_edit_times(base, args.edits) if args.edits > 0 else ([], "skipped: --edits 0")
+                print("warming up ...", flush=True)
                 for sc in items:
                     run_wrk(base, sc, 1, args.threads)
                 for rnd in range(1, args.rounds + 1):
@@ -420,12 +464,12 @@ def main(argv=None) -> int:
             if sock is not None:
                 sock.close()
 
-    report(items, results, server_ms, args)
+    report(items, results, server_ms, live, args)
     print(f"\nload average after: {load()} (other work on this machine skews all the numbers)")
     return 0
 
 
-def report(items, results, server_ms, args) -> None:
+def report(items, results, server_ms, live, args) -> None:
     med = {name: statistics.median(s["rps"] for s in runs) for name, runs in results.items()}
     p50 = {name: statistics.median(s["lat_p50_us"] for s in runs) / 1e3 for name, runs in results.items()}
     floor = med["healthz"]
@@ -449,6 +493,13 @@ def report(items, results, server_ms, args) -> None:
             print(f"{sc.label:<31} {statistics.median(times):>8.2f} {min(times):>8.2f} {max(times):>8.2f}")
     server = statistics.median(server_ms["page16"])
     print(f"\n16×16 page over HTTP at -c1 (wrk p50, median of rounds): {p50['page16@c1']:.1f} ms")
+    live_times, live_note = live
+    if live_times:
+        print(f"live edit in Chromium ({len(live_times)} edits, keystroke to new steps on screen, ms): "
+              f"median {statistics.median(live_times):.1f}, min {min(live_times):.1f}, "
+              f"max {max(live_times):.1f}")
+    else:
+        print(f"live edit in Chromium: {live_note}")
 
     seed_ratio, api_ratio = med["seed"] / floor, med["api"] / floor
     seed_cold, api_cold = med["seed-cold"] / floor, med["api-cold"] / floor
@@ -462,6 +513,10 @@ def report(items, results, server_ms, args) -> None:
         ("  (same, over HTTP: wrk -c1 p50; informational)", f"{p50['page16@c1']:.1f} ms",
          p50["page16@c1"] <= PAGE16_TARGET_MS, None),
     ]
+    if live_times:
+        live_median = statistics.median(live_times)
+        checks.append(("live edit <= 100 ms (Chromium, median)", f"{live_median:.1f} ms",
+                       live_median <= LIVE_TARGET_MS, None))
     print(f"\n{'target':<50} {'measured':>10}  result")
     for text, measured, ok, name in checks:
         errors = sum(s["errors"] for s in results.get(name, [])) if name else 0

@@ -70,3 +70,58 @@ def test_answers_larger_than_the_per_entry_limit_are_not_remembered():
     app = create_app({"TESTING": True, "RESPONSE_CACHE_MAX_BYTES": 1000})
     assert app.test_client().get("/").status_code == 200
     assert len(app.extensions["response_cache"]) == 0
+
+
+EVIL = {"SCRIPT_NAME": "//evil.example"}  # what a client's `SCRIPT_NAME:` header became in gunicorn
+
+
+@pytest.mark.parametrize("url", [
+    "/?" + permalink.to_query(presets.ANSWER),
+    "/backward?" + permalink.to_query(presets.ANSWER),
+    "/api/v1/lstm?" + permalink.to_query(presets.ANSWER),
+    "/",
+])
+def test_a_request_with_a_foreign_script_name_cannot_poison_the_memo(client, url):
+    poisoned = client.get(url, environ_overrides=EVIL)
+    clean = client.get(url)
+    assert poisoned.status_code == clean.status_code == 200
+    assert b"evil" not in clean.data
+    assert b"evil" not in poisoned.data  # the app takes its mount path from its config only
+    assert clean.data == poisoned.data
+    if url.startswith("/api/"):
+        assert clean.get_json()["permalink"].startswith("/?v=1&")
+    else:
+        assert b'<link rel="canonical" href="/' in clean.data and b'action="/' in clean.data
+
+
+def test_a_foreign_script_name_never_reaches_the_api_answer_or_a_redirect(client):
+    posted = client.post("/api/v1/lstm", data=_seed_body(), environ_overrides=EVIL)
+    again = client.post("/api/v1/lstm", data=_seed_body())
+    assert posted.status_code == again.status_code == 200
+    assert "evil" not in posted.get_json()["permalink"] and "evil" not in again.get_json()["permalink"]
+    form = permalink.field_text(presets.QUESTION)
+    redirect = client.post("/", data=form, environ_overrides=EVIL)
+    assert redirect.status_code == 303
+    assert redirect.headers["Location"].startswith("/?v=1&") and "evil" not in redirect.headers["Location"]
+
+
+def test_the_mount_path_comes_from_application_root():
+    client = create_app({"TESTING": True, "APPLICATION_ROOT": "/lstm"}).test_client()
+    for environ in (EVIL, {"SCRIPT_NAME": ""}, {"SCRIPT_NAME": "/lstm"}):
+        page = client.get("/", environ_overrides=environ)
+        assert page.status_code == 200
+        assert b'<link rel="canonical" href="/lstm/?v=1&amp;' in page.data and b"evil" not in page.data
+        api = client.get("/api/v1/lstm?" + permalink.to_query(presets.ANSWER), environ_overrides=environ)
+        assert api.status_code == 200 and api.get_json()["permalink"].startswith("/lstm/?v=1&")
+
+
+def test_the_memo_key_covers_the_mount_path(app):
+    from app.cache import _request_key
+    keys = set()
+    for root in ("", "/lstm", "//evil.example"):
+        with app.test_request_context("/?x=1", environ_overrides={"SCRIPT_NAME": root}):
+            keys.add(_request_key())
+        with app.test_request_context("/api/v1/lstm", method="POST", data=b"{}",
+                                      environ_overrides={"SCRIPT_NAME": root}):
+            keys.add(_request_key())
+    assert len(keys) == 6
