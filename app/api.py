@@ -19,7 +19,7 @@ import json
 
 from flask import Blueprint, jsonify, request, url_for
 
-from . import encodable, example, latex
+from . import budget, encodable, example, latex
 from .cache import remembered
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -71,19 +71,67 @@ def lstm_post():
     except ValueError as e:  # includes UnicodeDecodeError and json.JSONDecodeError
         return _errors([{"field": "body", "message": f"The request body is not valid JSON ({_reason(e)}). "
                                                      f"Send an object like {{\"x\": [1, 2], …}}."}])
-    return _respond(example.from_json(body))
+    options = {key: body.pop(key) for key in ANSWER_OPTIONS if key in body} if isinstance(body, dict) else {}
+    return _respond(example.from_json(body), options, text=False)
 
 
 @bp.get("/lstm")
 @remembered
 def lstm_get():
-    return _respond(example.from_pairs(request.args.items(multi=True)))
+    options = {key: request.args[key] for key in ANSWER_OPTIONS if key in request.args}
+    return _respond(example.from_pairs(request.args.items(multi=True)), options, text=True)
 
 
-def _respond(ex: example.Example):
+# What the answer holds, not what the example is: these keys sit beside the example's fields in a
+# POST body or a GET query. include_steps / include_grad_steps: false leaves out `steps` /
+# `grad_steps` (an empty list, and `omitted` names them); time: a sequence's steps of that time
+# step only. Without `time`, an answer whose steps would write out more than budget.ENTRIES
+# numbers shows its last time step's, and says so in `paged`.
+ANSWER_OPTIONS = ("time", "include_steps", "include_grad_steps")
+
+
+def _answer_options(options: dict, T: int, text: bool) -> tuple[dict, list[dict]]:
+    """The options' values ({"time": int | None, "include_steps": bool, …}) or their errors."""
+    values, errors = {"time": None, "include_steps": True, "include_grad_steps": True}, []
+    for key in ("include_steps", "include_grad_steps"):
+        if key not in options:
+            continue
+        value = options[key]
+        if text and isinstance(value, str) and value.lower() in ("0", "false", "1", "true"):
+            values[key] = value.lower() in ("1", "true")
+        elif not text and isinstance(value, bool):
+            values[key] = value
+        else:
+            errors.append({"field": key, "message": f"{key} must be true or false (in a link: 1 or 0); "
+                                                    f"got {str(value)[:20]!r}."})
+    if "time" in options:
+        value = options["time"]
+        if text and isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 3:
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= T:
+            values["time"] = value
+        else:
+            errors.append({"field": "time", "message": f"time must be a whole number from 1 to T = {T}, "
+                                                       f"the time step whose steps to show; got {str(value)[:20]!r}."})
+    return values, errors
+
+
+def _respond(ex: example.Example, options: dict | None = None, text: bool = False):
     if not ex.ok:
         return _errors(ex.errors)
     res, inp = ex.result, ex.inp
+    shown, option_errors = _answer_options(options or {}, inp.T, text)
+    if option_errors:
+        return _errors(option_errors)
+    listed = (res.steps if shown["include_steps"] else []) + (res.grad_steps if shown["include_grad_steps"] else [])
+    pages = budget.paging(listed, inp.T, shown["time"], default=inp.T)
+    time = shown["time"] or (pages.time if pages else None)
+
+    def steps_json(steps, included):
+        if not included:
+            return []
+        return [_step_json(step) for step in (steps if time is None else budget.at_time(steps, time))]
+
     spec = VARIANTS[inp.variant]
     last = res.last
     out = {name: last[name].tolist() for name in spec.outputs}
@@ -92,7 +140,7 @@ def _respond(ex: example.Example):
     out.update(
         n=inp.n, m=inp.m, concat=inp.concat, v=last["v"].tolist(),
         permalink=f"{url_for('page.index')}?{ex.query}" if ex.query else None,
-        steps=[_step_json(step) for step in res.steps],
+        steps=steps_json(res.steps, shown["include_steps"]),
     )
     if ex.query is None:
         out["permalink_note"] = (f"This example is too large for a link (more than {LINK_LIMIT:,} "
@@ -106,7 +154,15 @@ def _respond(ex: example.Example):
                         for entry in res.timesteps]
     out.update(loss=res.loss, loss_formula=res.loss_formula,
                grads={name: g.tolist() for name, g in res.grads.items()},
-               grad_steps=[_step_json(step) for step in res.grad_steps])
+               grad_steps=steps_json(res.grad_steps, shown["include_grad_steps"]))
+    if time is not None:
+        note = pages.note if pages and not shown["time"] else f"The steps of time step t = {time} of {inp.T}, as asked."
+        out["paged"] = {"time": time, "T": inp.T, "note": note + (
+            " Ask for another with \"time\": 1 … T (in a link: &time=…), or leave out one part with "
+            "\"include_steps\": false or \"include_grad_steps\": false." if pages else "")}
+    omitted = [key for key in ("steps", "grad_steps") if not shown[f"include_{key}"]]
+    if omitted:
+        out["omitted"] = omitted
     return jsonify(out)
 
 

@@ -14,7 +14,7 @@ from types import SimpleNamespace as View  # attribute access: Jinja reads it fa
 
 from markupsafe import Markup, escape
 
-from . import fmt, pictures
+from . import budget, fmt, pictures
 from .cells import VARIANTS
 from .fields import ARRAY_FIELDS, Inputs
 from .latex import step_latex
@@ -206,13 +206,15 @@ def dimensions_view(inp: Inputs) -> dict:
     return {"rows": rows, "n": n, "m": m, "params": params}
 
 
-def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forward") -> dict:
+def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forward",
+              time: int | None = None) -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
     the variant's cell) or "backward" (its gradient steps, and the plot of what
-    reaches C_{T-k})."""
+    reaches C_{T-k}). `time`: show only that time step's steps (a large sequence, `budget.py`)."""
     steps = res.grad_steps if part == "backward" else res.steps
-    view = {"dims": dimensions_view(inp), "groups": groups_view(steps, notes),
-            "timeline": timeline_view(steps, res.timesteps), "diagram": None, "carousel": None}
+    shown = steps if time is None else budget.at_time(steps, time)
+    view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes),
+            "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None}
     spec = VARIANTS[inp.variant]
     if part == "backward":
         return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
@@ -222,18 +224,16 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     return view
 
 
-_TIME = re.compile(r"^(?:grad\.)?t(\d+)\.")  # the time step in a sequence's step ids (trace.py)
-
-
-def timeline_view(steps: list[Step], timesteps: list[dict]) -> list[View]:
-    """For a sequence: each time step, the id of its first step on this page (and of all its
-    steps, so its link lights up with any of them), and the h_t (and C_t) it hands on to the
-    next step. Empty for a single step."""
+def timeline_view(steps: list[Step], timesteps: list[dict], time: int | None = None) -> list[View]:
+    """For a sequence: each time step, the id of its first step (and of all its steps, so its
+    link lights up with any of them), and the h_t (and C_t) it hands on to the next step. With
+    `time` (one time step per page), only that time step's steps are on this page: the others
+    are links to their own pages (`here` is False). Empty for a single step."""
     ids: dict[int, list[str]] = {}
     for step in steps:
-        mt = _TIME.match(step.id)
-        if mt:
-            ids.setdefault(int(mt.group(1)), []).append(step.id)
+        t = budget.time_of(step.id)
+        if t is not None:
+            ids.setdefault(t, []).append(step.id)
     out = []
     for entry in timesteps:
         t = int(entry["t"])
@@ -241,7 +241,9 @@ def timeline_view(steps: list[Step], timesteps: list[dict]) -> list[View]:
             carried = [f"h{_sub(t)} = {_short(entry['h'])}"]
             if "C" in entry:
                 carried.append(f"C{_sub(t)} = {_short(entry['C'])}")
-            out.append(View(t=t, step=ids[t][0], steps=" ".join(ids[t]), carried=", ".join(carried)))
+            here = time is None or t == time
+            out.append(View(t=t, step=ids[t][0], steps=" ".join(ids[t]) if here else "", here=here,
+                            carried=", ".join(carried)))
     return out
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
-from . import example, latex, presets
+from . import budget, example, latex, presets
 from .cache import remembered
 from .notes import notes_for
 from .fields import ALL_FIELDS
@@ -29,14 +29,14 @@ PARTS = {"forward": "page.index", "backward": "page.backward"}
 @bp.get("/")
 @remembered
 def index():
-    return _render(_from_query("forward"), "forward")
+    return _render(_from_query("forward"), "forward", request.args.get("time"))
 
 
 @bp.get("/backward")
 @remembered
 def backward():
     """Every gradient of L = Σ dh∘h_T + Σ dC∘C_T, written out like the forward steps."""
-    return _render(_from_query("backward"), "backward")
+    return _render(_from_query("backward"), "backward", request.args.get("time"))
 
 
 def _from_query(part: str) -> example.Example:
@@ -58,9 +58,11 @@ def submit_backward():
 
 def _submit(part: str):
     ex = example.from_pairs(request.form.items(multi=True), grads=part == "backward")
+    time = (request.form.getlist("time") or [None])[-1]  # a large sequence: its page (a timeline button comes last)
     if ex.ok and ex.query:
-        return redirect(_link(part, ex.query), 303)
-    return _render(ex, part)  # errors (400), or an example too large for a link (200)
+        pages = _paging(ex, part, time)
+        return redirect(_link(part, ex.query) + (f"&time={pages.time}" if pages else ""), 303)
+    return _render(ex, part, time)  # errors (400), or an example too large for a link (200)
 
 
 def _link(part: str, query: str | None) -> str | None:
@@ -95,7 +97,11 @@ def latex_text():
     if not ex.ok:
         body = "".join(f"% {e['field']}: {e['message']}\n" for e in ex.errors)
         return Response(body, 400, mimetype="text/plain")
-    return Response(latex.document(ex.result.steps), mimetype="text/plain")
+    steps, pages = ex.result.steps, _paging(ex, "forward", request.args.get("time"))
+    if pages is None:
+        return Response(latex.document(steps), mimetype="text/plain")
+    head = f"% {pages.note} Add &time=1 … &time={pages.T} to this address for the others.\n\n"
+    return Response(head + latex.document(budget.at_time(steps, pages.time)), mimetype="text/plain")
 
 
 @bp.get("/healthz")
@@ -109,12 +115,24 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
 
-def _context(ex: example.Example, part: str) -> dict:
+def _paging(ex: example.Example, part: str, time) -> budget.Paging | None:
+    """A large sequence's page shows one time step (`budget.py`): the one asked for, or by
+    default where that part starts — t = 1 forward, t = T backward (the walk back begins there)."""
+    if not ex.ok:
+        return None
+    steps = ex.result.grad_steps if part == "backward" else ex.result.steps
+    T = ex.inp.T
+    return budget.paging(steps, T, time, default=T if part == "backward" else 1)
+
+
+def _context(ex: example.Example, part: str, time=None) -> dict:
     """What index.html and its part _worked.html are rendered from."""
-    view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part) if ex.ok else None
+    pages = _paging(ex, part, time)
+    view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time)
+            if ex.ok else None)
     link = _link(part, ex.query)
     return dict(
-        view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT,
+        view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT, pages=pages,
         forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
         api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
@@ -131,14 +149,14 @@ def _public(link: str | None) -> str | None:
     return base.rstrip("/") + link[len(request.script_root):]
 
 
-def _render(ex: example.Example, part: str):
+def _render(ex: example.Example, part: str, time=None):
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
                     for p, query in _preset_queries()]
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            choices=choices(fields, errors),
-                           presets=presets_view, **_context(ex, part))
+                           presets=presets_view, **_context(ex, part, time))
     return html, 200 if ex.ok else 400
 
 
@@ -152,5 +170,9 @@ def fragment():
     ex = example.from_pairs(request.form.items(multi=True), grads=part == "backward")
     if not ex.ok:
         return jsonify(ok=False, errors=ex.errors)
-    html = render_template("_worked.html", **_context(ex, part))
-    return jsonify(ok=True, errors=[], permalink=_link(part, ex.query), html=html)
+    context = _context(ex, part, request.form.get("time"))
+    html = render_template("_worked.html", **context)
+    pages = context["pages"]
+    link = _link(part, ex.query)
+    return jsonify(ok=True, errors=[], html=html,
+                   permalink=link + f"&time={pages.time}" if link and pages else link)
