@@ -24,6 +24,7 @@ test: chromium nodejs $(VENV)/.stamp-test
 bench: chromium $(VENV)/.stamp-serve $(VENV)/.stamp-test
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+	$(PY) bench/worst.py
 
 # The venv itself. Debian ships `venv` without ensurepip unless python3-venv is installed:
 # install it when missing (as root, like chromium below).
