@@ -23,6 +23,7 @@ from . import example, latex
 from .cache import remembered
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
+from .openapi import document_json
 from .permalink import LINK_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -75,6 +76,12 @@ def lstm_post():
 @remembered
 def lstm_get():
     return _respond(example.from_pairs(request.args.items(multi=True)))
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """This API's OpenAPI 3.1 document (`openapi.py`), generated from the field table and the cells."""
+    return document_json(), 200, {"Content-Type": "application/json"}
 
 
 def _respond(ex: example.Example):
