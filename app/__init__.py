@@ -102,10 +102,12 @@ def create_app(test_config=None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
+        # werkzeug's own headers stay: a 405 says which methods are allowed (Allow, RFC 9110).
+        kept = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
         if request.path.startswith("/api/"):
-            return jsonify(errors=[{"field": "body", "message": _api_message(e)}]), e.code
+            return jsonify(errors=[{"field": "body", "message": _api_message(e)}]), e.code, kept
         return render_template("error.html", code=e.code, name=e.name,
-                               message=encodable(e.description or "")), e.code
+                               message=encodable(e.description or "")), e.code, kept
 
     @app.errorhandler(Exception)
     def unexpected_error(e: Exception):

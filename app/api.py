@@ -23,6 +23,7 @@ from . import budget, encodable, example, latex
 from .cache import remembered
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
+from .openapi import document_json
 from .permalink import LINK_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -80,6 +81,12 @@ def lstm_post():
 def lstm_get():
     options = {key: request.args[key] for key in ANSWER_OPTIONS if key in request.args}
     return _respond(example.from_pairs(request.args.items(multi=True)), options, text=True)
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """This API's OpenAPI 3.1 document (`openapi.py`), generated from the field table and the cells."""
+    return document_json(), 200, {"Content-Type": "application/json"}
 
 
 # What the answer holds, not what the example is: these keys sit beside the example's fields in a

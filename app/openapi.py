@@ -1,0 +1,385 @@
+"""The JSON API's OpenAPI 3.1 document (`GET /api/v1/openapi.json`), generated, never hand-kept.
+
+Built from what the app already knows, so a new field, cell or primitive appears in it without
+an edit here:
+- the request body and the GET query: every field of `fields.FIELDS` (its kind, its shape rule
+  in n, m, k, its choices), the caps of `parse.py`, the variants of `cells.VARIANTS`;
+- the request's examples: the presets (`presets.PRESETS`), one of every cell at least;
+- the answer: each cell's `outputs` (optional properties: which one has which is said in their
+  descriptions), the gradients by field name, the steps' `op` from `primitives.PRIMITIVES`.
+
+Schemas are JSON Schema 2020-12, as OpenAPI 3.1 allows. The answer's objects do not forbid
+extra properties: later issues add fields to it (never breaking v1), and a client validating
+against this document must not break when they do. The tests check the other way round: every
+field a real answer has is described here (tests/test_openapi.py).
+
+Pure data, no Flask. `document()` builds a new dict each call; the route serves
+`document_json()`, built once.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from . import budget
+from .cells import VARIANTS
+from .fields import ARRAY_FIELDS, BY_NAME, FIELDS, Field, uses
+from .parse import MAX_ABS, MAX_DIM, MAX_K, MAX_T
+from .permalink import field_text
+from .presets import PRESETS
+from .primitives import PRIMITIVES
+
+PREFIX = "/api/v1"
+OPENAPI_VERSION = "3.1.0"
+_BOUNDS = {"n": MAX_DIM, "m": MAX_DIM, "k": MAX_K, "n+m": 2 * MAX_DIM}
+_DEFAULTS = {
+    "required": "Required by the cells that use it.",
+    "zeros": "Left out (or null): zeros.",
+    "ones": "Left out (or null): ones.",
+    "absent": "Left out (or null): none.",
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _cells(predicate) -> list[str]:
+    return [name for name, spec in VARIANTS.items() if predicate(spec)]
+
+
+def _used_by(name: str) -> str:
+    cells = _cells(lambda spec: uses(spec, name))
+    return "every cell" if len(cells) == len(VARIANTS) else ", ".join(cells)
+
+
+# --------------------------------------------------------------------------------- request
+
+def _number_in() -> dict:
+    return {"type": "number", "minimum": -MAX_ABS, "maximum": MAX_ABS}
+
+
+def _numbers_in(most: int) -> dict:
+    return {"type": "array", "items": _number_in(), "minItems": 1, "maxItems": most}
+
+
+def _vector_in(f: Field) -> dict:
+    column = {"type": "array", "items": _numbers_in(1), "minItems": 1, "maxItems": _BOUNDS[f.rows]}
+    return {"anyOf": [_numbers_in(_BOUNDS[f.rows]), column]}  # [1, 2] or [[1], [2]]
+
+
+def _matrix_in(f: Field) -> dict:
+    row = _numbers_in(_BOUNDS[f.cols])
+    rows = {"type": "array", "items": row, "minItems": 1, "maxItems": _BOUNDS[f.rows]}
+    return {"anyOf": [rows, row]}  # a matrix of one row may be given flat
+
+
+def _shape_words(f: Field) -> str:
+    if f.kind == "matrix":
+        return f"{f.rows} rows of {f.cols} numbers (one row may be given flat)"
+    return f"{f.rows} numbers (or a column of one-number rows)"
+
+
+def _body_property(f: Field) -> dict:
+    used = f"Used by: {_used_by(f.name)}."
+    if f.name == "x":
+        one = _numbers_in(_BOUNDS[f.rows])
+        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1, "maxItems": MAX_T}],
+                "description": f"x_t: m numbers (one step), or T rows of m numbers, one per time "
+                               f"step (T ≤ {MAX_T}); one row, or a column of single numbers, is "
+                               f"one vector, so a sequence of single numbers needs T. {used}"}
+    if f.kind == "setting":
+        if f.name == "T":
+            schema = {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_T}
+            text = f"The number of time steps, 1 to {MAX_T}; needed only when each x_t is one number."
+        else:
+            choices = list(VARIANTS) if f.name == "variant" else list(f.choices)
+            schema = {"type": ["string", "null"], "enum": [*choices, None]}
+            text = f"One of {', '.join(choices)}; left out (or null): {choices[0]}."
+        return {**schema, "description": f"{text} {used}"}
+    shape = _matrix_in(f) if f.kind == "matrix" else _vector_in(f)
+    return {"anyOf": [shape, {"type": "null"}],
+            "description": f"{f.symbol}: {_shape_words(f)}. {_DEFAULTS[f.default]} {used}"}
+
+
+def _request_body() -> dict:
+    return {
+        "type": "object",
+        "description": "One example: every number finite and within ±1e6 "
+                       f"(n, m ≤ {MAX_DIM}, k ≤ {MAX_K}, T ≤ {MAX_T}). Shapes must agree "
+                       "(each W has n rows and n+m columns, …); a field the variant does not "
+                       "use, an unknown key or a key given twice is an error (400).",
+        "properties": {**{f.name: _body_property(f) for f in FIELDS}, **_answer_options(text=False)},
+        "required": ["x"],
+        "additionalProperties": False,
+    }
+
+
+def _examples() -> dict:
+    """The presets, as bodies: one ready example of every cell."""
+    out = {}
+    for preset in PRESETS:
+        inp = preset.example
+        body = {name: inp[name].tolist() for name in inp}
+        body.update(variant=inp.variant, concat=inp.concat, **inp.options)
+        out[preset.key] = {"summary": preset.title, "value": body}
+    return out
+
+
+def _query_parameter(f: Field) -> dict:
+    if f.kind == "setting":
+        if f.name == "T":
+            schema = {"type": "integer", "minimum": 1, "maximum": MAX_T}
+        else:
+            schema = {"type": "string", "enum": list(VARIANTS) if f.name == "variant" else list(f.choices)}
+        text = f"As in the JSON body. Used by: {_used_by(f.name)}."
+    else:
+        schema = {"type": "string"}
+        rows = "; rows split by ;" if f.kind == "matrix" or f.name == "x" else ""
+        text = (f"{f.symbol}: {_shape_words(f)}, as text: numbers split by commas{rows} "
+                f"(e.g. 1,2,3;4,5,6). Used by: {_used_by(f.name)}.")
+    return {"name": f.name, "in": "query", "required": False, "schema": schema, "description": text}
+
+
+def _query_parameters() -> list[dict]:
+    version = {"name": "v", "in": "query", "required": False,
+               "schema": {"type": "string", "enum": ["1"]},
+               "description": "The permalink's schema version."}
+    compact = {"name": "z", "in": "query", "required": False, "schema": {"type": "string"},
+               "description": "A compact permalink: the readable query, zlib-compressed and "
+                              "base64url-encoded without padding."}
+    options = [{"name": name, "in": "query", "required": False, "schema": schema,
+                "description": schema.pop("description")} for name, schema in _answer_options(text=True).items()]
+    parameters = [version, compact, *(_query_parameter(f) for f in FIELDS), *options]
+    # The first preset's link, one value per parameter: together they are one example.
+    example = {"v": "1", **field_text(PRESETS[0].example, sep=",", row_sep=";")}
+    for parameter in parameters:
+        if parameter["name"] in example:
+            parameter["example"] = example[parameter["name"]]
+    return parameters
+
+
+def _answer_options(text: bool) -> dict[str, dict]:
+    """What the answer holds (api.ANSWER_OPTIONS): beside the example's fields, not part of it."""
+    flag = {"type": "string", "enum": ["0", "1", "false", "true"]} if text else {"type": "boolean"}
+    time = {"type": "string", "pattern": "^[0-9]{1,3}$"} if text else {"type": "integer", "minimum": 1,
+                                                                       "maximum": MAX_T}
+    return {
+        "time": {**time, "description": "A sequence's steps and grad_steps of this time step only "
+                                        "(1 … T). Without it, a sequence whose steps would write out "
+                                        f"more than {budget.ENTRIES:,} numbers answers with its last "
+                                        "time step's steps and says so in `paged`."},
+        "include_steps": {**flag, "description": "false: leave out `steps` (an empty list; `omitted` says so)."},
+        "include_grad_steps": {**flag, "description": "false: leave out `grad_steps`."},
+    }
+
+
+# ---------------------------------------------------------------------------------- answer
+
+def _outputs() -> dict[str, dict]:
+    names = list(dict.fromkeys(name for spec in VARIANTS.values() for name in spec.outputs))
+    return {name: {**_ref("Vector"),
+                   "description": f"{name} (n numbers). Cells that have it: "
+                                  f"{', '.join(_cells(lambda spec, name=name: name in spec.outputs))}."}
+            for name in names}
+
+
+def _every_cell_has() -> list[str]:
+    return [name for name in next(iter(VARIANTS.values())).outputs
+            if all(name in spec.outputs for spec in VARIANTS.values())]
+
+
+def _output_layer() -> dict[str, dict]:
+    return {
+        "y": {**_ref("Vector"), "description": "y = σ(W_y·h + b_y), k numbers: with an output layer (W_y)."},
+        "z_y": {**_ref("Vector"), "description": "W_y·h + b_y, k numbers: with an output layer (W_y)."},
+    }
+
+
+def _grad_schema(f: Field) -> dict:
+    if f.name == "x":
+        return {"anyOf": [_ref("Vector"), _ref("Matrix")], "description": "∂L/∂x: shaped like x."}
+    return {**_ref("Matrix" if f.kind == "matrix" else "Vector"), "description": f"∂L/∂{f.name}."}
+
+
+def _answer() -> dict:
+    options = {name: {"type": "string", "enum": list(BY_NAME[name].choices),
+                      "description": f"The option as used (given or default): "
+                                     f"{', '.join(_cells(lambda spec, name=name: name in spec.options))}."}
+               for name in dict.fromkeys(o for spec in VARIANTS.values() for o in spec.options)}
+    grads = [f for f in FIELDS if f.is_array]
+    properties = {
+        **_outputs(),
+        **_output_layer(),
+        "n": {"type": "integer", "minimum": 1, "description": "Hidden size."},
+        "m": {"type": "integer", "minimum": 1, "description": "Input size."},
+        "concat": {"type": "string", "enum": list(BY_NAME["concat"].choices)},
+        "v": {**_ref("Vector"), "description": "The concatenation at the last time step."},
+        "permalink": {"type": ["string", "null"],
+                      "description": "A path with query that opens this example's page; null "
+                                     "when the example is too large for a link."},
+        "permalink_note": {"type": "string", "description": "Why there is no permalink (only then)."},
+        "steps": {"type": "array", "items": _ref("Step"), "description": "The forward trace."},
+        "variant": {"type": "string", "enum": list(VARIANTS)},
+        "T": {"type": "integer", "minimum": 1, "maximum": MAX_T, "description": "Time steps."},
+        **options,
+        "k": {"type": "integer", "minimum": 1, "description": "Output size: with an output layer."},
+        "timesteps": {"type": "array", "items": _ref("TimeStep"), "minItems": 1},
+        "loss": {"type": "number", "description": "L = Σ dh∘h_T + Σ dC∘C_T (+ Σ dy∘y_T)."},
+        "loss_formula": {"type": "string", "description": "L as LaTeX."},
+        "grads": {"type": "object", "description": "∂L/∂ each input field the example has, by its name.",
+                  "properties": {f.name: _grad_schema(f) for f in grads}},
+        "grad_steps": {"type": "array", "items": _ref("Step"), "description": "The backward trace."},
+        "paged": {"type": "object", "required": ["time", "T", "note"], "additionalProperties": False,
+                  "description": "Only when steps and grad_steps hold one time step's: which, and why.",
+                  "properties": {"time": {"type": "integer", "minimum": 1, "maximum": MAX_T},
+                                 "T": {"type": "integer", "minimum": 1, "maximum": MAX_T},
+                                 "note": {"type": "string"}}},
+        "omitted": {"type": "array", "items": {"type": "string", "enum": ["steps", "grad_steps"]},
+                    "description": "The parts left out, as asked (include_steps, include_grad_steps)."},
+    }
+    required = [*_every_cell_has(), "n", "m", "concat", "v", "permalink", "steps", "variant", "T",
+                "timesteps", "loss", "loss_formula", "grads", "grad_steps"]
+    return {"type": "object", "properties": properties, "required": required,
+            "description": "Top-level outputs are the last time step's; every number is float64 "
+                           "at full precision."}
+
+
+def _timestep() -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "t": {"type": "integer", "minimum": 1},
+            **_outputs(),
+            "v": _ref("Vector"),
+            **_output_layer(),
+            "dh": {**_ref("Vector"), "description": "∂L/∂h_t: the gradient that reaches h_t."},
+            "dC": {**_ref("Vector"), "description": "∂L/∂C_t: cells with a cell state ("
+                                                    f"{', '.join(_cells(lambda s: s.has_cell_state))})."},
+        },
+        "required": ["t", *_every_cell_has(), "v", "dh"],
+    }
+
+
+def _step() -> dict:
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "properties": {
+            "id": {**text, "description": "f.matmul; t2.f.matmul in a sequence; grad.… backward."},
+            "title": text,
+            "latex": text,
+            "op": {"type": "string", "enum": list(PRIMITIVES)},
+            "formula": {**text, "description": "The symbolic LaTeX."},
+            "why": text,
+            "operands": {"type": "object", "additionalProperties": _ref("Value")},
+            "result": {"type": "object",
+                       "properties": {"name": text, "value": _ref("Value")},
+                       "required": ["name", "value"]},
+            "saturated": {"type": "array",
+                          "items": {"anyOf": [{"type": "boolean"},
+                                              {"type": "array", "items": {"type": "boolean"}}]},
+                          "description": "Per result entry: σ or tanh at its limit only because "
+                                         "float64 rounds it there (activations only)."},
+            "span": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                     "minItems": 2, "maxItems": 2,
+                     "description": "slice and embed: the entries (or columns) start, stop."},
+        },
+        "required": ["id", "title", "latex", "op", "formula", "why", "operands", "result"],
+    }
+
+
+def _errors() -> dict:
+    error = {"type": "object",
+             "properties": {"field": {"type": "string", "description": "A field name, or body, v, z."},
+                            "message": {"type": "string"}},
+             "required": ["field", "message"], "additionalProperties": False}
+    return {"type": "object", "required": ["errors"], "additionalProperties": False,
+            "properties": {"errors": {"type": "array", "items": error, "minItems": 1}}}
+
+
+def _schemas() -> dict:
+    vector = {"type": "array", "items": {"type": "number"}}
+    return {
+        "Request": _request_body(),
+        "Answer": _answer(),
+        "TimeStep": _timestep(),
+        "Step": _step(),
+        "Vector": vector,
+        "Matrix": {"type": "array", "items": _ref("Vector")},
+        "Value": {"anyOf": [{"type": "number"}, _ref("Vector"), _ref("Matrix")]},
+        "Errors": _errors(),
+    }
+
+
+# ------------------------------------------------------------------------------- document
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+def _responses() -> dict:
+    return {
+        "Answer": _json("Answer", "The example computed, step by step."),
+        "BadRequest": _json("Errors", "Bad input: one message per bad field."),
+        "TooLarge": _json("Errors", "The body is over 256 KiB."),
+        "MethodNotAllowed": _json("Errors", "Any method but GET and POST."),
+    }
+
+
+def _response_refs(*codes: tuple[str, str]) -> dict:
+    return {code: {"$ref": f"#/components/responses/{name}"} for code, name in codes}
+
+
+def document() -> dict:
+    """The OpenAPI 3.1 document, as a new dict."""
+    lstm = {
+        "summary": "One cell step (or a sequence), every intermediate written out",
+        "description": "Other methods answer 405 with the errors object "
+                       "(components/responses/MethodNotAllowed).",
+        "post": {
+            "operationId": "postLstm",
+            "summary": "Compute an example given as a JSON object",
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("Request"),
+                                                             "examples": _examples()}}},
+            "responses": _response_refs(("200", "Answer"), ("400", "BadRequest"), ("413", "TooLarge")),
+        },
+        "get": {
+            "operationId": "getLstm",
+            "summary": "Compute a permalink's example (its query: readable, or v and z)",
+            "description": "Keys that are not fields are ignored, so a link that picked up "
+                           "tracking parameters still opens; a field given twice is an error.",
+            "parameters": _query_parameters(),
+            "responses": _response_refs(("200", "Answer"), ("400", "BadRequest")),
+        },
+    }
+    this = {
+        "get": {
+            "operationId": "getOpenapi",
+            "summary": "This document",
+            "responses": {"200": {"description": "The OpenAPI 3.1 document.",
+                                  "content": {"application/json": {"schema": {"type": "object"}}}}},
+        },
+    }
+    return {
+        "openapi": OPENAPI_VERSION,
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "LSTM explainer",
+            "version": "1",
+            "description": "One LSTM step (or a variant's, or a sequence), every intermediate "
+                           "written out, with gradients. Generated from the app's field table "
+                           f"({len(ARRAY_FIELDS)} arrays and {len(FIELDS) - len(ARRAY_FIELDS)} "
+                           f"settings) and its {len(VARIANTS)} cells.",
+        },
+        "paths": {f"{PREFIX}/lstm": lstm, f"{PREFIX}/openapi.json": this},
+        "components": {"schemas": _schemas(), "responses": _responses()},
+    }
+
+
+@cache
+def document_json() -> str:
+    """The document as JSON text, built once per process (it depends on no request)."""
+    return json.dumps(document(), ensure_ascii=False)
