@@ -280,3 +280,18 @@ def test_settings_come_from_the_environment(monkeypatch):
 def test_bad_settings_are_refused_at_start(config):
     with pytest.raises(ValueError):
         create_app({"TESTING": True, **config})
+
+
+def test_the_proxy_example_sends_the_apps_security_headers_on_every_answer():
+    """gunicorn's own answers (a 400 for a malformed request line, a 414) carry no headers of
+    the app's: behind the proxy of deploy/nginx.conf every answer gets the app's set, once."""
+    from pathlib import Path
+    import re as _re
+
+    from app import SECURITY_HEADERS
+    conf = (Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    added = dict(_re.findall(r'^\s*add_header ([\w-]+) "([^"]*)" always;', conf, _re.M))
+    hidden = set(_re.findall(r"^\s*proxy_hide_header ([\w-]+);", conf, _re.M))
+    for name, value in SECURITY_HEADERS.items():
+        assert added.get(name) == value, name
+        assert name in hidden, name
