@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test bench chromium nodejs
+.PHONY: run serve test bench lighthouse chromium nodejs
 
 run: $(VENV)/.stamp-base
 	$(PY) -m flask --app app run --host $(HOST) --port $(PORT)
@@ -25,6 +25,11 @@ bench: chromium $(VENV)/.stamp-serve $(VENV)/.stamp-test
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py
 	$(PY) bench/worst.py
+
+# Lighthouse's scores of the default page (bench/lighthouse.py), desktop and mobile.
+lighthouse: chromium nodejs $(VENV)/.stamp-base
+	test -x bench/node_modules/.bin/lighthouse || npm install --prefix bench --no-save --silent lighthouse@12
+	$(PY) bench/lighthouse.py
 
 # The venv itself. Debian ships `venv` without ensurepip unless python3-venv is installed:
 # install it when missing (as root, like chromium below).
