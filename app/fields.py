@@ -65,7 +65,7 @@ FIELDS: tuple[Field, ...] = (
     *_gate("f"), *_gate("i"), *_gate("C"), *_gate("o"),
     # The settings' symbol is the label of their select in the form.
     Field("concat", "Concatenation order v =", "", "setting", scope="all", group="setting",
-          choices=("hx", "xh"), choice_titles=("[hₜ₋₁, xₜ] (Colah's order)", "[xₜ, hₜ₋₁] (the seed's numbers)"),
+          choices=("hx", "xh"), choice_titles=("[hₜ₋₁, xₜ] (Colah's order)", "[xₜ, hₜ₋₁] (the forum question's)"),
           expects='"hx" (v = [h_{t-1}, x_t], Colah\'s order) or "xh" (v = [x_t, h_{t-1}])'),
     Field("variant", "Cell", "", "setting", scope="all", group="setting"),  # choices: cells.VARIANTS
     Field("gru_reset", "GRU reset", "", "setting", scope="option", group="setting",

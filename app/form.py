@@ -57,12 +57,16 @@ def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
 
 
 def choices(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
-    """The form's selects: the concatenation order, the cell, and its options ("" = not given).
-    A value no option has (typed into a link) stays selected as typed, next to its message, so
-    the learner sees what was read."""
+    """The form's selects: the concatenation order, the cell, and the cell's own options (the
+    GRU's reset; "" = not given) — another cell's option only while it holds a value or an
+    error. A value no option has (typed into a link) stays selected as typed, next to its
+    message, so the learner sees what was read."""
+    spec = VARIANTS.get(fields.get("variant") or "lstm", VARIANTS["lstm"])
     out = []
     for field in FIELDS:
         if field.kind != "setting" or field.group != "setting":
+            continue
+        if field.scope == "option" and not (uses(spec, field.name) or fields.get(field.name) or field.name in errors):
             continue
         if field.name == "variant":
             options = tuple((name, spec.title) for name, spec in VARIANTS.items())

@@ -43,31 +43,32 @@ def notes_for(inp: Inputs, res) -> dict[str, list[str]]:
             W = step.operands[0].name
             if first_matmul and n == m:
                 add(step.id, f"{W} has n+m = {n + m} columns, not {n}: with n = m = {n} it is easy to "
-                             f"think {W} is {n}×{n} (the seed's question did), but it multiplies the "
-                             f"concatenated vector of {n + m} numbers.")
+                             f"think {W} is {n}×{n}, but it multiplies the concatenated vector of "
+                             f"{n + m} numbers.")
             first_matmul = False
             if _equals(step.result.value, [91, 175, 133]):
-                add(step.id, "The seed's question prints this product as a row, "
-                             "[91 175 133]; W·v is a column vector with one entry per cell state.")
+                add(step.id, "The question these numbers come from takes W_f as 3×3 and prints this "
+                             "product as a row, [91 175 133]; W_f is 3×6, and W·v is a column vector "
+                             "with one entry per cell state.")
                 if inp.concat == "xh" and concat_id is not None:
-                    add(concat_id, "The seed's question writes W_f·[h_{t-1}, x_t] but multiplies by "
+                    add(concat_id, "The question these numbers come from writes W_f·[h_{t-1}, x_t] but multiplies by "
                                    "[1, 2, 3, 4, 5, 6] = [x_t, h_{t-1}]. This example follows the "
                                    "numbers (concat = xh). The order matters: swapping it permutes "
                                    "the columns of every W.")
         elif step.op == "add" and step.result.name.startswith("z_") and _equals(step.result.value, [22, 43, 64]):
-            add(step.id, "The seed's answer prints [22, 42, 62] here: an arithmetic slip. "
+            add(step.id, "The worked answer these numbers come from prints [22, 42, 62] here: an arithmetic slip. "
                          "The rows of W_i·v are 21, 42 and 63, so adding b_i = 1 gives "
                          "2·21 + 1 = 43 and 3·21 + 1 = 64.")
         elif step.op == "sigmoid" and np.any(step.operands[0].value == 22):
             add(step.id, f"σ(22) = {show(1 / (1 + np.exp(-22.0)))}: not 'about 0.999' as "
-                         "the seed's answer says, but within 3×10⁻¹⁰ of 1.")
+                         "the worked answer these numbers come from says, but within 3×10⁻¹⁰ of 1.")
         if step.op == "sigmoid" and first_gate:
             inside = [a for a in step.result.value.tolist() if 0.01 < a < 0.99]
             if inside:
                 first_gate = False
                 add(step.id, f"A gate value like {show(inside[0])} is a fraction applied every time, "
                              "not a probability: nothing is sampled, and the same numbers always give "
-                             "the same gate. (The seed's answer says the gates decide "
+                             "the same gate. (A worked answer this tool grew from says the gates decide "
                              "'stochastically'; they do not.)")
         if step.op == "hadamard" and step.result.name == "h" and first_update and spec.has_cell_state:
             first_update = False

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from . import budget, example, latex, presets
 from .cache import remembered
 from .notes import notes_for
+from .cells import VARIANTS
 from .fields import ALL_FIELDS
 from .form import choices, form_view
 from .parse import MAX_DIM
@@ -149,12 +150,23 @@ def _public(link: str | None) -> str | None:
     return base.rstrip("/") + link[len(request.script_root):]
 
 
+def _heading(ex: example.Example) -> str:
+    """The page's title, for the example's own cell: "One GRU step", "A sequence of 3 LSTM steps"."""
+    if not ex.ok:
+        return "One LSTM step, every number written out"
+    short = VARIANTS[ex.inp.variant].short
+    if ex.inp.is_sequence:
+        return f"A sequence of {ex.inp.T} {short} steps, every number written out"
+    return f"One {short} step, every number written out"
+
+
 def _render(ex: example.Example, part: str, time=None):
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
                     for p, query in _preset_queries()]
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
+                           heading=_heading(ex),
                            choices=choices(fields, errors),
                            presets=presets_view, **_context(ex, part, time))
     return html, 200 if ex.ok else 400

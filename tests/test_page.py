@@ -283,3 +283,19 @@ def test_a_sequence_has_a_timeline_carrying_h_and_C_from_step_to_step(client):
     assert all(h.startswith("grad.t") for h in re.findall(r'href="#([^"]+)"', back_nav))
     # a single step has none
     assert '<nav class="timeline"' not in client.get("/").get_data(as_text=True)
+
+
+def test_every_cells_page_is_titled_for_its_cell_and_shows_only_its_own_options(client):
+    for preset in presets.PRESETS:
+        html = client.get(link(preset.example)).get_data(as_text=True)
+        assert html.count("<h1>") == 1
+        heading = re.search(r"<h1>(.*?)</h1>", html).group(1)
+        short = {"lstm": "LSTM", "no_forget": "original LSTM", "peephole": "peephole LSTM",
+                 "coupled": "coupled LSTM", "gru": "GRU", "mgu": "MGU"}[preset.example.variant]
+        T = preset.example.T
+        assert heading == (f"A sequence of {T} {short} steps" if T > 1 else f"One {short} step") + \
+            ", every number written out", preset.key
+        assert ('name="gru_reset"' in html) == (preset.example.variant == "gru"), preset.key
+    # a reset typed into an LSTM's link stays visible, next to its message
+    html = client.get(link(presets.QUESTION) + "&gru_reset=before").get_data(as_text=True)
+    assert 'name="gru_reset"' in html and "gru_reset is only used by the gru variant" in html
