@@ -214,8 +214,14 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     steps = res.grad_steps if part == "backward" else res.steps
     shown = steps if time is None else budget.at_time(steps, time)
     view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes),
-            "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None}
+            "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
+            "chain": None}
     spec = VARIANTS[inp.variant]
+    if inp.is_sequence:  # Colah's unrolled picture: which time step each step belongs to
+        ids: dict[int, list[str]] = {}
+        for step in steps:
+            ids.setdefault(budget.time_of(step.id), []).append(step.id)
+        view["chain"] = pictures.chain(spec.picture_name, res.timesteps, ids, spec.has_cell_state)
     if part == "backward":
         return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
                 "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None}

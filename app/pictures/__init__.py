@@ -18,6 +18,8 @@ The entry points:
         the captions write it ("peephole LSTM").
     curve(step) -> Curve | None
         an activation step's function with its entries on it; None for any other step.
+    chain(name, timesteps, ids, has_cell_state) -> Chain
+        a sequence unrolled in time: a small cell per time step, the states flowing between.
     carousel_plot(inp, res, words, *, forget=True, peephole=False, coupled=False) -> Carousel | None
         how much of the gradient reaches C_{T−k}; `words` name the cell in the legend
         ("this peephole LSTM"); None without a cell state.
@@ -32,11 +34,13 @@ from collections.abc import Callable
 
 from . import gru, lstm, svg
 from .carousel import Carousel, carousel_plot
+from .chain import Chain, chain
 from .curves import Curve, curve
 from .svg import Diagram
 from .values import Shown, shown, tagged
 
-__all__ = ["Carousel", "Curve", "Diagram", "Shown", "carousel_plot", "cell_diagram", "curve", "gru", "lstm", "svg"]
+__all__ = ["Carousel", "Chain", "Curve", "Diagram", "Shown", "carousel_plot", "cell_diagram", "chain", "curve",
+           "gru", "lstm", "svg"]
 
 
 def cell_diagram(inp, res, layout: Callable, name: str) -> Diagram:
