@@ -61,6 +61,12 @@
     nav.querySelector(".progress").textContent = `Step ${index + 1} of ${steps.length}`;
     nav.querySelector(".prev").disabled = index === 0;
     nav.querySelector(".next").disabled = index === steps.length - 1;
+    const T = worked.querySelectorAll(".chain g.cell").length;
+    const t = timeOf(id);
+    if (nav.querySelector(".prev-time")) {
+      nav.querySelector(".prev-time").disabled = t <= 1;
+      nav.querySelector(".next-time").disabled = t >= T;
+    }
     nav.querySelector(".jump").value = id;
     markScrollers();
     // The diagram and anything else tagged with the steps it belongs to lights up.
@@ -72,6 +78,24 @@
       if (!state.showAll) nav.scrollIntoView({ block: "nearest" });
       else steps[index].scrollIntoView({ block: "nearest" });
     }
+  }
+
+  // A sequence's steps carry their time step in their ids (t2.f.matmul, grad.t2.…).
+  const timeOf = (id) => Number((/^(?:grad\.)?t(\d+)\./.exec(id) || [])[1] || 0);
+
+  // The first step of the next (+1) or previous (−1) time step on this page; a sequence shown
+  // one time step per page goes to that time step's page instead (the chain's link to it).
+  function moveTime(delta) {
+    const steps = stepEls();
+    const now = timeOf(state.active);
+    const target = steps.find((s) => timeOf(s.dataset.step) === now + delta);
+    if (target) {
+      activate(target.dataset.step, true);
+      return;
+    }
+    const other = worked.querySelector(`.chain g.cell[data-time="${now + delta}"]`);
+    const href = other && other.parentElement.getAttribute("href");
+    if (href && !href.startsWith("#")) location.href = href;
   }
 
   function move(delta) {
@@ -86,6 +110,8 @@
     const t = e.target;
     if (t.closest(".stepper .prev")) move(-1);
     else if (t.closest(".stepper .next")) move(1);
+    else if (t.closest(".stepper .prev-time")) moveTime(-1);
+    else if (t.closest(".stepper .next-time")) moveTime(1);
     else if (t.closest(".stepper .copy-all")) copy(allLatex(), t.closest("button"));
     else if (t.closest("button.copy")) {
       const step = t.closest("article[data-step]");
@@ -112,6 +138,12 @@
     if (e.target.closest("td.editable") && e.key === "Enter") {
       e.preventDefault();
       startEdit(e.target.closest("td"));
+      return;
+    }
+    const time = { PageUp: -1, PageDown: 1 }[e.key];
+    if (time !== undefined && worked.querySelector(".chain")) {
+      e.preventDefault();
+      moveTime(time);
       return;
     }
     const action = { ArrowLeft: -1, ArrowRight: 1, Home: "first", End: "last" }[e.key];

@@ -57,3 +57,21 @@ def test_live_editing_on_the_backward_page_stays_on_the_backward_page(page, live
     page.fill("#field-b_o", "0.1, -0.1, 0.5")
     expect(page).to_have_url(re.compile(r"/backward\?.*b_o=0\.1,-0\.1,0\.5"))
     expect(page.locator("#worked")).to_contain_text("The backward pass, worked out")
+
+
+def test_time_steps_are_one_key_apart_and_the_unrolled_chain_follows(page, live_server):
+    page.goto(live_server("/?" + permalink.to_query(SEQUENCE)))
+    expect(page.locator(ACTIVE)).to_have_attribute("data-step", "t1.v.concat")
+    expect(page.locator('.chain g.cell[data-time="1"]')).to_have_class(re.compile(r"\blit\b"))
+    expect(page.locator(".stepper .prev-time")).to_be_disabled()
+    page.keyboard.press("PageDown")
+    expect(page.locator(ACTIVE)).to_have_attribute("data-step", "t2.v.concat")
+    expect(page.locator('.chain g.cell[data-time="2"]')).to_have_class(re.compile(r"\blit\b"))
+    expect(page.locator('.chain g.cell[data-time="1"]')).not_to_have_class(re.compile(r"\blit\b"))
+    page.click(".stepper .next-time")
+    expect(page.locator(ACTIVE)).to_have_attribute("data-step", "t3.v.concat")
+    expect(page.locator(".stepper .next-time")).to_be_disabled()
+    page.keyboard.press("PageUp")
+    expect(page.locator(ACTIVE)).to_have_attribute("data-step", "t2.v.concat")
+    page.click('.chain g.cell[data-time="1"]')
+    expect(page.locator(ACTIVE)).to_have_attribute("data-step", "t1.v.concat")
