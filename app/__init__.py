@@ -5,7 +5,7 @@ one question each: `fields.py` (every input field, once) and `cells/` (one modul
 math, numpy only, recording `trace.py` steps, and its spec); `parse.py` turns text/JSON into a
 validated example; `permalink.py` turns an example into a URL and back; `example.py` glues
 them; `render_html.py`, `form.py` and `latex.py` render; `views.py` (pages) and `api.py` (JSON)
-are the routes.
+are the routes; `links.py` stores short links and `shortlinks.py` serves them.
 """
 from __future__ import annotations
 
