@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test bench lighthouse chromium nodejs
+.PHONY: run serve test bench lighthouse chromium nodejs postgresql
 
 run: $(VENV)/.stamp-base
 	$(PY) -m flask --app app run --host $(HOST) --port $(PORT)
@@ -18,7 +18,7 @@ run: $(VENV)/.stamp-base
 serve: $(VENV)/.stamp-serve
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m gunicorn --config gunicorn.conf.py 'app:create_app()'
 
-test: chromium nodejs $(VENV)/.stamp-test
+test: chromium nodejs postgresql $(VENV)/.stamp-test
 	$(PY) -m pytest
 
 bench: chromium $(VENV)/.stamp-serve $(VENV)/.stamp-test
@@ -56,6 +56,13 @@ $(VENV)/.stamp-serve: pyproject.toml | $(PY)
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# The short-link tests start their own throwaway PostgreSQL (tests/linkdb.py) from Debian's
+# binaries (/usr/lib/postgresql/<version>/bin), installed the same way when missing. The package
+# may set up and start a server of its own on the system socket; the tests never use it.
+postgresql:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
 
 # Some tests run JavaScript under Node (Debian's nodejs), installed the same way when missing.
 nodejs:

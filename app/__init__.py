@@ -5,12 +5,13 @@ one question each: `fields.py` (every input field, once) and `cells/` (one modul
 math, numpy only, recording `trace.py` steps, and its spec); `parse.py` turns text/JSON into a
 validated example; `permalink.py` turns an example into a URL and back; `example.py` glues
 them; `render_html.py`, `form.py` and `latex.py` render; `views.py` (pages) and `api.py` (JSON)
-are the routes.
+are the routes; `links.py` stores short links and `shortlinks.py` serves them.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -24,7 +25,8 @@ MAX_BODY = 256 * 1024  # bytes: a 32×64 matrix ×4 in full precision fits comfo
 # HTTP caching: a GET of these is a pure function of its URL (a permalink *is* its example), so
 # a 200 answer carries a strong ETag (a hash of its bytes) and may be kept by shared caches for
 # a day; `immutable` where the query is the example itself. Error answers and POSTs are not.
-CACHED_ENDPOINTS = frozenset({"page.index", "page.backward", "page.latex_text", "api.lstm_get"})
+CACHED_ENDPOINTS = frozenset({"page.index", "page.backward", "page.latex_text", "api.lstm_get",
+                              "links.page", "links.backward_page", "links.latex", "links.input_json"})
 MAX_AGE = 24 * 3600  # seconds
 # Compression (flask-compress): zstd, br or gzip as the client asks, for these types. Never of a
 # streamed response (COMPRESS_STREAMS off): flask-compress would compress a 206 byte range too,
@@ -53,6 +55,8 @@ def create_app(test_config=None) -> Flask:
                             COMPRESS_STREAMS=False)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+        if "DATABASE_URL" in os.environ:  # short links' database (links.py); default: SQLite
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
         app.config.from_prefixed_env()  # FLASK_PUBLIC_URL=https://…, FLASK_APPLICATION_ROOT=/lstm
     else:
         app.config.from_mapping(test_config)
@@ -61,12 +65,14 @@ def create_app(test_config=None) -> Flask:
     app.json.ensure_ascii = False  # "3×6", not "3\u00d76", in error messages
     app.wsgi_app = _TrustedRequest(app.wsgi_app, app.config)
 
-    from . import api, cache, views
+    from . import api, cache, shortlinks, views
     from .parse import ALL_FIELDS
-    link_keys = (*ALL_FIELDS, "z")  # a query with any of these is an example (views._from_query)
+    # a query with any of these is an example (views._from_query), or a short link's (?link=)
+    link_keys = (*ALL_FIELDS, "z", "link")
     cache.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    shortlinks.init_app(app)  # /e/<id>, /api/v1/links; its database (links.py)
 
     # after_request functions run last-registered first: security headers, then the ETag and
     # the 304 on the uncompressed bytes, then compression (which gives each encoding its own
@@ -80,7 +86,7 @@ def create_app(test_config=None) -> Flask:
             response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
             response.cache_control.public = True
             response.cache_control.max_age = MAX_AGE
-            if any(key in request.args for key in link_keys):
+            if request.blueprint == "links" or any(key in request.args for key in link_keys):
                 response.cache_control.immutable = True
             response.make_conditional(request)
         elif request.endpoint == "static" and response.status_code == 200 and response.direct_passthrough:

@@ -19,7 +19,7 @@ import json
 
 from flask import Blueprint, jsonify, request, url_for
 
-from . import budget, encodable, example, latex
+from . import budget, encodable, example, latex, links
 from .cache import remembered
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -59,27 +59,40 @@ def _errors(errors: list[dict], status: int = 400):
 @bp.post("/lstm")
 @remembered
 def lstm_post():
-    raw = request.get_data()  # over MAX_CONTENT_LENGTH: 413, handled in create_app
-    try:
-        body = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_constant)
-    except _DuplicateKey as e:
-        field = e.key if e.key in ALL_FIELDS else "body"  # a nested or unknown key: the body
-        return _errors([{"field": field, "message": f"{e.key[:40]} is given twice in the JSON "
-                                                     f"object; give each field once."}])
-    except RecursionError:
-        return _errors([{"field": "body", "message": "The JSON is nested too deeply; a field is "
-                                                     "a list of numbers or a list of rows."}])
-    except ValueError as e:  # includes UnicodeDecodeError and json.JSONDecodeError
-        return _errors([{"field": "body", "message": f"The request body is not valid JSON ({_reason(e)}). "
-                                                     f"Send an object like {{\"x\": [1, 2], …}}."}])
+    body, problem = read_json_body()
+    if problem is not None:
+        return problem
     options = {key: body.pop(key) for key in ANSWER_OPTIONS if key in body} if isinstance(body, dict) else {}
     return _respond(example.from_json(body), options, text=False)
+
+
+def read_json_body():
+    """The request's JSON body decoded, and None; or None and the 400 answer that says what is
+    wrong with it (also read by POST /api/v1/links, which takes the same body)."""
+    raw = request.get_data()  # over MAX_CONTENT_LENGTH: 413, handled in create_app
+    try:
+        return json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_constant), None
+    except _DuplicateKey as e:
+        field = e.key if e.key in ALL_FIELDS else "body"  # a nested or unknown key: the body
+        return None, _errors([{"field": field, "message": f"{e.key[:40]} is given twice in the JSON "
+                                                           f"object; give each field once."}])
+    except RecursionError:
+        return None, _errors([{"field": "body", "message": "The JSON is nested too deeply; a field is "
+                                                           "a list of numbers or a list of rows."}])
+    except ValueError as e:  # includes UnicodeDecodeError and json.JSONDecodeError
+        return None, _errors([{"field": "body", "message": f"The request body is not valid JSON ({_reason(e)}). "
+                                                           f"Send an object like {{\"x\": [1, 2], …}}."}])
 
 
 @bp.get("/lstm")
 @remembered
 def lstm_get():
     options = {key: request.args[key] for key in ANSWER_OPTIONS if key in request.args}
+    if "link" in request.args:  # a short link's example (/e/<id>): 404 when there is no such link
+        if any(key in request.args for key in (*ALL_FIELDS, "z")):
+            return _errors([{"field": "link", "message": "Give either a short link (link=…) or an "
+                                                         "example's fields, not both."}])
+        return _respond(example.from_input(links.resolve(request.args["link"])), options, text=True)
     return _respond(example.from_pairs(request.args.items(multi=True)), options, text=True)
 
 
@@ -151,7 +164,7 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
     )
     if ex.query is None:
         out["permalink_note"] = (f"This example is too large for a link (more than {LINK_LIMIT:,} "
-                                 f"characters even compressed); short links for large examples come later.")
+                                 f"characters even compressed); POST it to /api/v1/links for a short link, /e/<id>.")
     out.update(variant=inp.variant, T=inp.T)
     for option in spec.options:  # gru_reset
         out[option] = inp.option(option)

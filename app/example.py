@@ -48,16 +48,23 @@ def from_input(inp: Inputs, grads: bool = True) -> Example:
 
 def from_pairs(pairs: Iterable[tuple[str, str]], grads: bool = True) -> Example:
     """Query-string or form pairs (text in any accepted format)."""
+    fields, inp, errors = parse_pairs(pairs)
+    if errors:
+        return Example(typed=fields, errors=errors)
+    return from_input(inp, grads=grads)
+
+
+def parse_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], Inputs | None, list[dict]]:
+    """Query-string or form pairs → (each field's text, the example or None, errors), without
+    computing it (a short link stores the example; its page computes it)."""
     fields, errors = permalink.from_pairs(pairs)
     if any(e["field"] == "z" for e in errors):
         # A damaged compact link: its fields are unknown, so "x is required" and the like
         # would blame the learner for what the link lost. Say only what is wrong with the link.
-        return Example(typed=fields, errors=errors)
+        return fields, None, errors
     inp, parse_errors = parse.parse_text_fields(fields)
     errors = errors + parse_errors
-    if errors:
-        return Example(typed=fields, errors=errors)
-    return from_input(inp, grads=grads)
+    return fields, (None if errors else inp), errors
 
 
 def from_json(body) -> Example:

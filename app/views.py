@@ -4,6 +4,7 @@ live editing (POST /fragment), random examples, LaTeX, and a minimal route."""
 from __future__ import annotations
 
 from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
@@ -94,11 +95,15 @@ def random():
 @remembered
 def latex_text():
     """The whole derivation as LaTeX ($$ … $$ blocks), for the example in the query."""
-    ex = _from_query("forward")  # the forward steps' LaTeX
+    return latex_answer(_from_query("forward"), request.args.get("time"))  # the forward steps' LaTeX
+
+
+def latex_answer(ex: example.Example, time=None) -> Response:
+    """The example's forward steps as LaTeX text (also GET /e/<id>/latex)."""
     if not ex.ok:
         body = "".join(f"% {e['field']}: {e['message']}\n" for e in ex.errors)
         return Response(body, 400, mimetype="text/plain")
-    steps, pages = ex.result.steps, _paging(ex, "forward", request.args.get("time"))
+    steps, pages = ex.result.steps, _paging(ex, "forward", time)
     if pages is None:
         return Response(latex.document(steps), mimetype="text/plain")
     head = f"% {pages.note} Add &time=1 … &time={pages.T} to this address for the others.\n\n"
@@ -126,11 +131,15 @@ def _paging(ex: example.Example, part: str, time) -> budget.Paging | None:
     return budget.paging(steps, T, time, default=T if part == "backward" else 1)
 
 
-def _context(ex: example.Example, part: str, time=None) -> dict:
-    """What index.html and its part _worked.html are rendered from."""
+def _context(ex: example.Example, part: str, time=None, only=None) -> dict:
+    """What index.html and its part _worked.html are rendered from. `only`: the ids of the
+    steps to show (a teacher's short link, `?steps=`); None shows them all."""
     pages = _paging(ex, part, time)
     view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time)
             if ex.ok else None)
+    if view is not None and only is not None:
+        view["groups"] = [SimpleNamespace(title=g.title, steps=kept) for g in view["groups"]
+                          if (kept := [s for s in g.steps if s.id in only])]
     link = _link(part, ex.query)
     return dict(
         view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT, pages=pages,
@@ -160,7 +169,8 @@ def _heading(ex: example.Example) -> str:
     return f"One {short} step, every number written out"
 
 
-def _render(ex: example.Example, part: str, time=None):
+def _render(ex: example.Example, part: str, time=None, only=None, **links):
+    """`links` replaces the page's links (`_context`): a short link's page (shortlinks.py)."""
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
@@ -168,7 +178,7 @@ def _render(ex: example.Example, part: str, time=None):
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            heading=_heading(ex),
                            choices=choices(fields, errors),
-                           presets=presets_view, **_context(ex, part, time))
+                           presets=presets_view, **{**_context(ex, part, time, only), **links})
     return html, 200 if ex.ok else 400
 
 

@@ -1,7 +1,8 @@
 // LSTM explainer: the interactive layer. The server renders every step, so the page reads
 // fully without this file; it adds a stepper (one step at a time, keyboard, URL fragment),
 // live editing (the form, or a number clicked on the page), highlights that show which row
-// and entries made a result, and copy-as-LaTeX. Same-origin, no inline code (the CSP).
+// and entries made a result, copy-as-LaTeX, and a short link's Copy button. Same-origin, no
+// inline code (the CSP).
 "use strict";
 
 (() => {
@@ -26,6 +27,7 @@
     worked.querySelector(".worked").classList.toggle("stepping", !state.showAll);
     worked.querySelector(".worked").classList.toggle("no-colour", !state.colour);
     for (const step of stepEls()) addCopyButton(step);
+    showShortLink();
     for (const td of worked.querySelectorAll("table[data-field] td")) {
       td.tabIndex = 0;
       td.classList.add("editable");
@@ -113,6 +115,9 @@
     else if (t.closest(".stepper .prev-time")) moveTime(-1);
     else if (t.closest(".stepper .next-time")) moveTime(1);
     else if (t.closest(".stepper .copy-all")) copy(allLatex(), t.closest("button"));
+    else if (t.closest(".short-link .copy-link")) {
+      copy(worked.querySelector(".short-link a.short").href, t.closest("button"), "Copy failed: select the link");
+    }
     else if (t.closest("button.copy")) {
       const step = t.closest("article[data-step]");
       copy(step.querySelector(".latex pre").textContent, t.closest("button"));
@@ -364,7 +369,18 @@
       (pre) => `**${pre.dataset.title}**\n\n$$ ${pre.textContent} $$\n`).join("\n");
   }
 
-  async function copy(text, button) {
+  // ------------------------------------------------------------------ short links
+
+  // A short link's page: the link written out whole (the server may only know its path), and
+  // its Copy button, which needs this script.
+  function showShortLink() {
+    const link = worked.querySelector(".short-link a.short");
+    if (!link) return;
+    link.textContent = link.href;
+    worked.querySelector(".short-link .copy-link").hidden = false;
+  }
+
+  async function copy(text, button, failed = "Copy failed: select the LaTeX below") {
     let ok = true;
     try {
       await navigator.clipboard.writeText(text);
@@ -372,7 +388,7 @@
       ok = false;
     }
     const label = button.textContent;
-    button.textContent = ok ? "Copied" : "Copy failed: select the LaTeX below";
+    button.textContent = ok ? "Copied" : failed;
     setTimeout(() => { button.textContent = label; }, 1500);
   }
 

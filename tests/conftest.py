@@ -2,6 +2,9 @@ import pytest
 
 from app import create_app
 
+# Short links' databases: SQLite files and a throwaway PostgreSQL (tests/linkdb.py).
+pytest_plugins = ["tests.linkdb"]
+
 
 @pytest.fixture
 def app():

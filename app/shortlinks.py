@@ -1,0 +1,180 @@
+"""Short links' routes (storage and ids: `links.py`).
+
+Make one: `POST /api/v1/links` with the API's JSON body (201 {"id", "url"}; 200 when it exists),
+or the page's "Short link" button, which posts the page's own form to `POST /e` and is
+redirected (303) to the link. Both are rate-limited per client (LINKS_PER_MINUTE) and never
+remembered (they write).
+
+Open one: `/e/<id>` (the forward page), `/e/<id>/backward`, `/e/<id>/latex`,
+`GET /api/v1/links/<id>` (the example's input, as you would POST it); `GET /api/v1/lstm?link=<id>`
+is in api.py. A link's content never changes, so these are remembered like permalinks. View
+options ride on the link without making a row: `?step=f.sigmoid` opens at a step (a redirect to
+`#f.sigmoid`, which the page's script and the browser both follow), `?steps=f.matmul,f.bias` shows
+only those steps, `?time=7` a large sequence's time step.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from werkzeug.exceptions import TooManyRequests
+
+from . import api, example, links, parse, views
+from .budget import time_of
+from .cache import remembered
+from .cells import VARIANTS
+from .fields import ARRAY_FIELDS, Inputs
+from .ratelimit import SlidingWindow
+
+bp = Blueprint("links", __name__)
+
+_STEP_ID = re.compile(r"[A-Za-z0-9_.]{1,100}")
+_TIME_PREFIX = re.compile(r"(^|\.)t\d+\.")  # t3.f.matmul, grad.t3.f.matmul.W_f
+MAX_ASKED_STEPS = 200
+
+
+def init_app(app) -> None:
+    links.init_app(app)
+    app.extensions["links_rate"] = SlidingWindow(app.config["LINKS_PER_MINUTE"])
+    app.register_blueprint(bp)
+
+
+# ----------------------------------------------------------------------------- making a link
+
+@bp.post("/api/v1/links")
+def create_json():
+    _admit()
+    body, problem = api.read_json_body()
+    if problem is not None:
+        return problem
+    if isinstance(body, dict):  # the API's answer options are not part of the example
+        for key in api.ANSWER_OPTIONS:
+            body.pop(key, None)
+    inp, errors = parse.parse_json_fields(body)
+    if errors:
+        return api._errors(errors)
+    key, created = links.create(inp)
+    url = url_for("links.page", link_id=key)
+    if created:
+        return jsonify(id=key, url=url), 201, {"Location": url}
+    return jsonify(id=key, url=url), 200
+
+
+@bp.post("/e")
+def create_form():
+    """The page's "Short link" button: the page's form, posted here (formaction)."""
+    _admit()
+    part = "backward" if request.form.get("part") == "backward" else "forward"
+    fields, inp, errors = example.parse_pairs(request.form.items(multi=True))
+    if errors:
+        return views._render(example.Example(typed=fields, errors=errors), part)
+    key, _ = links.create(inp)
+    target = url_for("links.backward_page" if part == "backward" else "links.page", link_id=key)
+    time = (request.form.getlist("time") or [""])[-1]  # a large sequence's page: keep its time step
+    if time.isascii() and time.isdigit() and len(time) <= 3:
+        target += f"?time={time}"
+    return redirect(target, 303)
+
+
+def _admit() -> None:
+    """429 with Retry-After when this client has made LINKS_PER_MINUTE links in the last minute."""
+    wait = current_app.extensions["links_rate"].hit(client_address())
+    if wait is not None:
+        limit = current_app.config["LINKS_PER_MINUTE"]
+        raise TooManyRequests(f"Too many new short links from this address: at most {limit} a minute. "
+                              f"Try again in {wait} s.", retry_after=wait)
+
+
+def client_address() -> str:
+    """The peer's address; behind LINKS_TRUSTED_PROXIES proxies that each append the address
+    they saw to X-Forwarded-For, the entry the outermost of them wrote (a client can put anything
+    before it, nothing after it)."""
+    hops = current_app.config["LINKS_TRUSTED_PROXIES"]
+    if hops:
+        forwarded = [a.strip() for a in ",".join(request.headers.getlist("X-Forwarded-For")).split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.remote_addr or "unknown"
+
+
+# ----------------------------------------------------------------------------- opening a link
+
+@bp.get("/e/<link_id>")
+@remembered
+def page(link_id: str):
+    return _page(link_id, "forward")
+
+
+@bp.get("/e/<link_id>/backward")
+@remembered
+def backward_page(link_id: str):
+    return _page(link_id, "backward")
+
+
+@bp.get("/e/<link_id>/latex")
+@remembered
+def latex(link_id: str):
+    ex = example.from_input(links.resolve(link_id), grads=False)
+    return views.latex_answer(ex, request.args.get("time"))
+
+
+@bp.get("/api/v1/links/<link_id>")
+@remembered
+def input_json(link_id: str):
+    """The example's input: the fields you would POST (each field the example has, settings
+    included; a field left out would be at its default)."""
+    return jsonify(as_json(links.resolve(link_id)))
+
+
+def as_json(inp: Inputs) -> dict:
+    out = {"variant": inp.variant, "concat": inp.concat}
+    for option in VARIANTS[inp.variant].options:  # gru_reset
+        out[option] = inp.option(option)
+    if inp.is_sequence:
+        out["T"] = inp.T  # a sequence of single numbers reads as one vector without it
+    out.update({name: inp[name].tolist() for name in ARRAY_FIELDS if name in inp})
+    return out
+
+
+def _page(link_id: str, part: str):
+    inp = links.resolve(link_id)
+    step = request.args.get("step", "")
+    if _STEP_ID.fullmatch(step):  # open at that step: the fragment is how the page names one
+        rest = {key: request.args.getlist(key) for key in request.args if key != "step"}
+        return redirect(url_for(request.endpoint, link_id=link_id, _anchor=step, **rest), 302)
+    ex = example.from_input(inp, grads=part == "backward")
+    only, note = None, None
+    if "steps" in request.args and ex.ok:
+        only, note = _only_steps(ex, part, request.args["steps"])
+    forward = url_for("links.page", link_id=link_id)
+    backward = url_for("links.backward_page", link_id=link_id)
+    here = backward if part == "backward" else forward
+    short = {"url": here, "public": views._public(here), "note": note,
+             "permalink": views._link(part, ex.query)}  # the example in the URL, when it fits
+    return views._render(ex, part, request.args.get("time"), only,
+                         link=here, canonical=views._public(here), short=short,
+                         forward_link=forward, backward_link=backward,
+                         api_link=url_for("api.lstm_get", link=link_id),
+                         latex_link=url_for("links.latex", link_id=link_id))
+
+
+def _only_steps(ex: example.Example, part: str, asked: str) -> tuple[set[str] | None, str]:
+    """The ids of the steps to show (by id; in a sequence, `f.matmul` means it at every time
+    step; None: all), and the note that says so (and names any id that is not a step here)."""
+    wanted = [w.strip() for w in asked.split(",") if w.strip()][:MAX_ASKED_STEPS]
+    steps = ex.result.grad_steps if part == "backward" else ex.result.steps
+    known = {s.id for s in steps} | {_untimed(s.id) for s in steps}
+    unknown = [w for w in wanted if w not in known]
+    chosen = [s for s in steps if s.id in wanted or _untimed(s.id) in wanted]
+    missing = ""
+    if unknown:
+        names = ", ".join(w[:40] for w in unknown[:10]) + (", …" if len(unknown) > 10 else "")
+        missing = f"Not steps of this example (step ids are like f.matmul): {names}."
+    if not chosen:
+        return None, f"This link asks for steps that this example does not have, so all {len(steps)} are shown. {missing}"
+    return {s.id for s in chosen}, f"This link shows {len(chosen)} of the example's {len(steps)} steps. {missing}".strip()
+
+
+def _untimed(step_id: str) -> str:
+    return _TIME_PREFIX.sub(r"\1", step_id, count=1) if time_of(step_id) is not None else step_id
