@@ -89,10 +89,11 @@ def _respond(ex: example.Example):
     out = {name: last[name].tolist() for name in spec.outputs}
     if inp.k is not None:
         out.update(y=last["y"].tolist(), z_y=last["z_y"].tolist())
+    written: dict[int, str] = {}  # each value's LaTeX, written once for both traces (latex.step_latex)
     out.update(
         n=inp.n, m=inp.m, concat=inp.concat, v=last["v"].tolist(),
         permalink=f"{url_for('page.index')}?{ex.query}" if ex.query else None,
-        steps=[_step_json(step) for step in res.steps],
+        steps=[_step_json(step, written) for step in res.steps],
     )
     if ex.query is None:
         out["permalink_note"] = (f"This example is too large for a link (more than {LINK_LIMIT:,} "
@@ -106,13 +107,15 @@ def _respond(ex: example.Example):
                         for entry in res.timesteps]
     out.update(loss=res.loss, loss_formula=res.loss_formula,
                grads={name: g.tolist() for name, g in res.grads.items()},
-               grad_steps=[_step_json(step) for step in res.grad_steps])
+               grad_steps=[_step_json(step, written) for step in res.grad_steps])
     return jsonify(out)
 
 
-def _step_json(step) -> dict:
+def _step_json(step, written: dict[int, str] | None = None) -> dict:
+    """`written`: the LaTeX of the values already written, shared by the steps of one answer
+    (`latex.step_latex`'s memo)."""
     out = {
-        "id": step.id, "title": step.title, "latex": latex.step_latex(step), "op": step.op,
+        "id": step.id, "title": step.title, "latex": latex.step_latex(step, written), "op": step.op,
         "formula": step.formula, "why": step.why,
         "operands": {s.name: s.value.tolist() for s in step.operands},
         "result": {"name": step.result.name, "value": step.result.value.tolist()},

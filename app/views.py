@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from . import example, latex, presets
 from .cache import remembered
@@ -109,6 +110,14 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
 
+@lru_cache(maxsize=8)  # per path the app is mounted at (the page's own URL): the same every request
+def _presets_view(index_url: str) -> Markup:
+    """The list of presets (<li>s), each its title as a link and its description."""
+    return Markup("\n".join(f'<li><a href="{escape(f"{index_url}?{query}")}">{escape(p.title)}</a> '
+                             f'<span class="desc">{latex_to_html(p.description)}</span></li>'
+                             for p, query in _preset_queries()))
+
+
 def _context(ex: example.Example, part: str) -> dict:
     """What index.html and its part _worked.html are rendered from."""
     view = page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part) if ex.ok else None
@@ -134,8 +143,7 @@ def _public(link: str | None) -> str | None:
 def _render(ex: example.Example, part: str):
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
-    presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
-                    for p, query in _preset_queries()]
+    presets_view = _presets_view(url_for("page.index"))
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            choices=choices(fields, errors),
                            presets=presets_view, **_context(ex, part))

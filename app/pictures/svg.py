@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from .. import fmt
 SHOWN_ENTRIES = 4  # a label shows a vector in full up to this size, else its first 3 and "… n"
 
 
+@lru_cache(maxsize=4096)  # a picture writes a few hundred coordinates, most of them the same each time
 def coord(x: float) -> str:
     """A coordinate as SVG text: at most 2 decimals, no trailing zeros, never "-0"."""
     s = f"{x:.2f}".rstrip("0").rstrip(".")
@@ -26,14 +28,25 @@ def coord(x: float) -> str:
 
 def short_vector(values) -> str:
     """[1, 1, 1]; longer than 4 entries: [0.52, -0.1, 0.9, … 16] (the first 3, then the size)."""
-    xs = [float(x) for x in np.ravel(values)]
-    if len(xs) <= SHOWN_ENTRIES:
-        return "[" + ", ".join(fmt.show(x) for x in xs) + "]"
-    return "[" + ", ".join(fmt.show(x) for x in xs[:3]) + f", … {len(xs)}]"
+    return _short_vector(tuple(np.ravel(values).tolist()))
 
 
 def full_vector(values) -> str:
-    return "[" + ", ".join(fmt.show(float(x)) for x in np.ravel(values)) + "]"
+    return _full_vector(tuple(np.ravel(values).tolist()))
+
+
+# A diagram writes each of its values three times (to measure its label, in the label, in the
+# description) and its hover text twice: remembered by content.
+@lru_cache(maxsize=1024)
+def _short_vector(xs: tuple[float, ...]) -> str:
+    if len(xs) <= SHOWN_ENTRIES:
+        return "[" + ", ".join([fmt.show(x) for x in xs]) + "]"
+    return "[" + ", ".join([fmt.show(x) for x in xs[:3]]) + f", … {len(xs)}]"
+
+
+@lru_cache(maxsize=1024)
+def _full_vector(xs: tuple[float, ...]) -> str:
+    return "[" + ", ".join([fmt.show(x) for x in xs]) + "]"
 
 
 # ------------------------------------------------------------------------------ text
@@ -68,7 +81,7 @@ def runs(*texts: tuple[str, str]) -> tuple[Part, ...]:
 
 def text_width(parts: tuple[Part, ...]) -> float:
     """Estimated width of a label in px (combining marks such as C̃'s tilde take no room)."""
-    return sum(_ADVANCE[p.cls] * sum(1 for ch in p.text if not unicodedata.combining(ch)) for p in parts)
+    return sum(_ADVANCE[p.cls] * _chars(p.text) for p in parts)
 
 
 def plain(parts: tuple[Part, ...]) -> str:
@@ -260,4 +273,17 @@ def name_label(key: str, x: float, y: float, steps: str, title: str, cls: str = 
 
 
 def label_width(key: str, values) -> float:
-    return text_width(runs(*SYMBOLS[key], (" = " + short_vector(values), "val")))
+    """The width of `label(key, values)`'s text: its symbol's (the same every time, remembered)
+    and its value's (`text_width` of its one run)."""
+    return _symbol_width(key) + _ADVANCE["val"] * _chars(" = " + short_vector(values))
+
+
+@lru_cache(maxsize=1024)
+def _chars(text: str) -> int:
+    """Characters that take room (a combining mark, like C̃'s tilde, takes none)."""
+    return sum(1 for ch in text if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=None)
+def _symbol_width(key: str) -> float:
+    return text_width(runs(*SYMBOLS[key]))
