@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 
 from app import ROOT, presets
-from app.parse import FIELDS
+from app.fields import V1_FIELDS
 from app.permalink import field_text, to_query
 
 PHONE_WIDTH = 390
@@ -183,7 +183,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 _QUERY = to_query(presets.DEFAULT.example)
 _FORM = urlencode(field_text(presets.ZERO_STATE))
-_JSON = json.dumps({name: getattr(presets.ZERO_STATE, name).tolist() for name in FIELDS})
+_JSON = json.dumps({name: presets.ZERO_STATE[name].tolist() for name in V1_FIELDS})
 _BIG = "x=" + "1," * 150_000  # 300 kB: over the 256 KiB body limit
 FORM_TYPE = {"Content-Type": "application/x-www-form-urlencoded"}
 JSON_TYPE = {"Content-Type": "application/json"}
