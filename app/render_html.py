@@ -221,7 +221,8 @@ def step_html(step: Step, title: Markup, expr: Markup, lines: list[str], curve: 
 
 def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
     """Steps grouped under headings ("Forget gate", "Cell state", …), in order; each group with
-    its entries of the stepper's "Jump to" list (`jump`, ready HTML)."""
+    its entries of the stepper's "Jump to" list (`jump`) and its section of the page (`html`),
+    as ready HTML."""
     mats = Matrices(fields=ARRAY_FIELDS)
     groups: list[View] = []
     for step in steps:
@@ -230,8 +231,11 @@ def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
             groups.append(View(title=view.group, steps=[]))
         groups[-1].steps.append(view)
     for group in groups:
+        title = esc(group.title)
         options = "".join([f'<option value="{esc(s.id)}">{esc(s.plain_title)}</option>' for s in group.steps])
-        group.jump = Markup(f'<optgroup label="{esc(group.title)}">{options}</optgroup>')
+        group.jump = Markup(f'<optgroup label="{title}">{options}</optgroup>')
+        articles = "\n".join([s.html for s in group.steps])
+        group.html = Markup(f'<section class="group">\n<h3>{title}</h3>\n{articles}\n</section>')
     return groups
 
 

@@ -1,9 +1,10 @@
 """What every picture is made of: coordinates as SVG text, text runs, and the cell diagrams' parts.
 
-Everything is plain data for the templates: numbers already written as SVG text (`coord`),
-labels as runs of `Part`s (a symbol, its subscript, its value: one `<tspan>` each, drawn by the
-`svg_text` macro in `templates/macros/svg.html`), and the shapes of a cell diagram (`Wire`,
-`Box`, `Node`, `Dot`, `Label`, gathered in a `Diagram`), each naming the steps it belongs to.
+Everything is plain data for the renderers: numbers already written as SVG text (`coord`),
+labels as runs of `Part`s (a symbol, its subscript, its value: one `<tspan>` each, written by
+`render_svg.text_runs`, or by the `svg_text` macro in `templates/macros/svg.html` for the
+carousel), and the shapes of a cell diagram (`Wire`, `Box`, `Node`, `Dot`, `Label`, gathered in
+a `Diagram`), each naming the steps it belongs to.
 """
 from __future__ import annotations
 
@@ -28,11 +29,15 @@ def coord(x: float) -> str:
 
 def short_vector(values) -> str:
     """[1, 1, 1]; longer than 4 entries: [0.52, -0.1, 0.9, … 16] (the first 3, then the size)."""
-    return _short_vector(tuple(np.ravel(values).tolist()))
+    return _short_vector(_entries(values))
 
 
 def full_vector(values) -> str:
-    return _full_vector(tuple(np.ravel(values).tolist()))
+    return _full_vector(_entries(values))
+
+
+def _entries(values) -> tuple[float, ...]:
+    return tuple((values if isinstance(values, np.ndarray) else np.asarray(values)).ravel().tolist())
 
 
 # A diagram writes each of its values three times (to measure its label, in the label, in the
@@ -69,6 +74,7 @@ _SUP_DY = 5.0  # a superscript (W_h^h) is raised this much
 _ADVANCE = {"nm": 7.6, "sub": 5.6, "sup": 5.6, "val": 7.3}
 
 
+@lru_cache(maxsize=1024)  # the same symbols and values, picture after picture
 def runs(*texts: tuple[str, str]) -> tuple[Part, ...]:
     """Runs (text, cls) as tspans, with the baseline shifts a subscript needs."""
     out, at = [], 0.0

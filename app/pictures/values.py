@@ -67,12 +67,16 @@ def tagged(d: Diagram, ex: Shown, name: str) -> Diagram:
         def ids(steps: str) -> str:
             return " ".join(s for s in steps.split() if s in existing)
 
+    retagged: dict[str, str] = {}  # parts share their ids ("v.concat", "C.update h.tanh", …)
+
     def retag(parts):
         # a part keeps itself when its ids stand as they are (most do, in a single step): a
         # dataclass copy costs more than the rest of the picture's per-part work
         out = []
         for part in parts:
-            steps = ids(part.steps)
+            steps = retagged.get(part.steps)
+            if steps is None:
+                steps = retagged[part.steps] = ids(part.steps)
             out.append(part if steps == part.steps else replace(part, steps=steps))
         return tuple(out)
 
