@@ -70,10 +70,9 @@ def _parts(x: float) -> tuple[str, int | None]:
     return mantissa, int(power)
 
 
-# Cached: a page or an answer writes several thousand numbers, most of them more than once (v,
-# the weights, a gate in each step that reads it). A number seen before costs one call; a new
-# one is worked out once for all three ways it is written (`_written`). (0.0 and -0.0 share an
-# entry: both are written 0.)
+# One cache for the three ways a number is written: a page or an answer writes several thousand
+# numbers, most of them more than once (v, the weights, a gate in each step that reads it), and
+# a new number is worked out once for all three. (0.0 and -0.0 share an entry: both are written 0.)
 @lru_cache(maxsize=16384)
 def _written(x: float) -> tuple[str, str, bool]:
     """(show, latex, is_rounded) of x."""
@@ -84,17 +83,14 @@ def _written(x: float) -> tuple[str, str, bool]:
             float(f"{mantissa}e{power}") != x)
 
 
-@lru_cache(maxsize=16384)
 def show(x: float) -> str:
     return _written(float(x))[0]
 
 
-@lru_cache(maxsize=16384)
 def latex(x: float) -> str:
     return _written(float(x))[1]
 
 
-@lru_cache(maxsize=16384)
 def is_rounded(x: float) -> bool:
     """True when `show(x)` is not the exact value (the page then offers it on hover)."""
     return _written(float(x))[2]
