@@ -150,13 +150,14 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
     def steps_json(steps, included):
         if not included:
             return []
-        return [_step_json(step) for step in (steps if time is None else budget.at_time(steps, time))]
+        return [_step_json(step, written) for step in (steps if time is None else budget.at_time(steps, time))]
 
     spec = VARIANTS[inp.variant]
     last = res.last
     out = {name: last[name].tolist() for name in spec.outputs}
     if inp.k is not None:
         out.update(y=last["y"].tolist(), z_y=last["z_y"].tolist())
+    written: dict[int, str] = {}  # each value's LaTeX, written once for both traces (latex.step_latex)
     out.update(
         n=inp.n, m=inp.m, concat=inp.concat, v=last["v"].tolist(),
         permalink=f"{url_for('page.index')}?{ex.query}" if ex.query else None,
@@ -186,9 +187,11 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
     return jsonify(out)
 
 
-def _step_json(step) -> dict:
+def _step_json(step, written: dict[int, str] | None = None) -> dict:
+    """`written`: the LaTeX of the values already written, shared by the steps of one answer
+    (`latex.step_latex`'s memo)."""
     out = {
-        "id": step.id, "title": step.title, "latex": latex.step_latex(step), "op": step.op,
+        "id": step.id, "title": step.title, "latex": latex.step_latex(step, written), "op": step.op,
         "formula": step.formula, "why": step.why,
         "operands": {s.name: s.value.tolist() for s in step.operands},
         "result": {"name": step.result.name, "value": step.result.value.tolist()},

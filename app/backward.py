@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .primitives import PRIMITIVES
 from .trace import Step, Sym, Trace
@@ -56,6 +57,7 @@ def delta(latex: str) -> str:
     return rf"\delta {latex}" if simple else rf"\delta({latex})"
 
 
+@lru_cache(maxsize=1024)  # a few dozen operand names, the same in every backward pass
 def _slug(name: str) -> str:
     """An operand's name as part of a step id: f*C_prev → f_C_prev, tanh(C) → tanhC."""
     return re.sub(r"[^A-Za-z0-9_]", "", name.replace("*", "_"))

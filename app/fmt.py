@@ -27,14 +27,18 @@ _MAX_DECIMALS = 10
 
 def exact(x: float) -> str:
     x = float(x)
-    if x == 0 and math.copysign(1.0, x) < 0:
-        return "-0"  # reads back as -0.0: a link keeps every bit, the sign of zero too
+    if x == 0:  # not from the cache below, where 0.0 and -0.0 are the same key
+        return "-0" if math.copysign(1.0, x) < 0 else "0"  # -0 reads back as -0.0: every bit kept
+    return _exact(x)
+
+
+@lru_cache(maxsize=16384)  # a page writes each input twice (its link, its form field)
+def _exact(x: float) -> str:
     if x.is_integer() and abs(x) < _INT_LIMIT:
         return str(int(x))
     return repr(x)
 
 
-@lru_cache(maxsize=16384)
 def _parts(x: float) -> tuple[str, int | None]:
     """(mantissa, power of ten or None) of the displayed form of x."""
     if x == 0:
@@ -66,20 +70,30 @@ def _parts(x: float) -> tuple[str, int | None]:
     return mantissa, int(power)
 
 
+# One cache for the three ways a number is written: a page or an answer writes several thousand
+# numbers, most of them more than once (v, the weights, a gate in each step that reads it), and
+# a new number is worked out once for all three. (0.0 and -0.0 share an entry: both are written 0.)
+@lru_cache(maxsize=16384)
+def _written(x: float) -> tuple[str, str, bool]:
+    """(show, latex, is_rounded) of x."""
+    mantissa, power = _parts(x)
+    if power is None:
+        return mantissa, mantissa, float(mantissa) != x
+    return (f"{mantissa}×10{str(power).translate(_SUPERSCRIPT)}", rf"{mantissa} \times 10^{{{power}}}",
+            float(f"{mantissa}e{power}") != x)
+
+
 def show(x: float) -> str:
-    mantissa, power = _parts(float(x))
-    return mantissa if power is None else f"{mantissa}×10{str(power).translate(_SUPERSCRIPT)}"
+    return _written(float(x))[0]
 
 
 def latex(x: float) -> str:
-    mantissa, power = _parts(float(x))
-    return mantissa if power is None else rf"{mantissa} \times 10^{{{power}}}"
+    return _written(float(x))[1]
 
 
 def is_rounded(x: float) -> bool:
     """True when `show(x)` is not the exact value (the page then offers it on hover)."""
-    mantissa, power = _parts(float(x))
-    return float(mantissa if power is None else f"{mantissa}e{power}") != float(x)
+    return _written(float(x))[2]
 
 
 def signed(text: str) -> str:

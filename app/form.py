@@ -7,10 +7,15 @@ or an error, so nothing typed is ever hidden (and a wrong field is named where i
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from types import SimpleNamespace as View  # attribute access: Jinja reads it fastest (a dict
+# key costs it a failed getattr first, an exception per `c.name` in the template)
+
 from markupsafe import Markup
 
 from .cells import VARIANTS, FormGroup
 from .fields import BY_NAME, FIELDS, uses
+from .markup import esc
 from .render_html import latex_to_html
 
 _STATE = FormGroup("Input and previous state", "", tuple(f.name for f in FIELDS if f.group == "state"),
@@ -20,43 +25,75 @@ _MORE = FormGroup("Output layer, gradients, time steps", "",  # the arrays, then
                   kind="more")
 
 
-def _input(name: str, fields: dict[str, str], errors: dict[str, str]) -> dict:
+def _input(name: str, fields: dict[str, str], errors: dict[str, str]) -> View:
+    text, error = fields.get(name, ""), errors.get(name)
+    return View(name=name, value=text, error=error, html=_input_html(name, text, error))
+
+
+def _input_html(name: str, text: str, error: str | None) -> Markup:
+    """One field: its label and hint, the user's text (a textarea for a matrix), and its message.
+    Written as a string, the label once per field (`_label_html`): as a Jinja loop body, the
+    form's twenty fields cost more than half of the rest of the page's template."""
+    described = f"hint-{name} error-{name}" if error else f"hint-{name}"
+    invalid = ' aria-invalid="true"' if error else ""
+    if BY_NAME[name].kind == "matrix":
+        rows = max(2, min(12, text.count("\n") + 2))
+        control = (f'<textarea name="{name}" id="field-{name}" rows="{rows}" spellcheck="false" '
+                   f'aria-describedby="{described}"{invalid}>{esc(text)}</textarea>')
+    else:
+        control = (f'<input name="{name}" id="field-{name}" value="{esc(text)}" spellcheck="false" '
+                   f'autocomplete="off" aria-describedby="{described}"{invalid}>')
+    message = f'<p class="error" id="error-{name}">{esc(error)}</p>' if error else ""
+    return Markup(f'<div class="field{" invalid" if error else ""}">\n{_label_html(name)}\n{control}\n'
+                  f'{message}\n</div>')
+
+
+@lru_cache(maxsize=None)
+def _label_html(name: str) -> str:
     field = BY_NAME[name]
-    text = fields.get(name, "")
-    return {"name": name, "label": latex_to_html(field.symbol), "hint": latex_to_html(field.hint),
-            "value": text, "error": errors.get(name), "matrix": field.kind == "matrix",
-            "rows": max(2, min(12, text.count("\n") + 2))}
+    return (f'<label for="field-{name}">{latex_to_html(field.symbol)} <span class="hint" id="hint-{name}">'
+            f'{latex_to_html(field.hint)}</span></label>')
 
 
-def _groups(spec) -> list[FormGroup]:
+@lru_cache(maxsize=None)  # by cell name: the same fieldsets on every page of that cell
+def _groups(variant: str) -> tuple[FormGroup, ...]:
     """The fieldsets in order: the state, the cell's own, every other cell's (where a field
     that the cell does not read shows, if it holds text), the output layer and the rest."""
-    groups = [_STATE, *spec.gates]
+    groups = [_STATE, *VARIANTS[variant].gates]
     placed = {name for g in groups for name in g.fields}
     for other in VARIANTS.values():
         for g in other.gates:
             if not placed.issuperset(g.fields):
                 groups.append(g)
                 placed.update(g.fields)
-    return [*groups, _MORE]
+    return (*groups, _MORE)
 
 
-def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
+@lru_cache(maxsize=None)
+def _wanted(variant: str) -> frozenset[str]:
+    """The state and gate fields the cell reads: shown even when empty."""
+    spec = VARIANTS[variant]
+    return frozenset(f.name for f in FIELDS if f.group in ("state", "gate") and uses(spec, f.name))
+
+
+def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
     """The form's fieldsets for the example's cell: each input with its label, hint, the user's
     text and its error."""
-    spec = VARIANTS.get(fields.get("variant") or "lstm", VARIANTS["lstm"])
-    wanted = {f.name for f in FIELDS if f.group in ("state", "gate") and uses(spec, f.name)}
+    variant = fields.get("variant") or "lstm"
+    if variant not in VARIANTS:  # a name no cell has: the select says so, the form is the LSTM's
+        variant = "lstm"
+    wanted = _wanted(variant)
     out = []
-    for group in _groups(spec):
+    for group in _groups(variant):
         inputs = [_input(name, fields, errors) for name in group.fields
                   if name in wanted or fields.get(name) or name in errors or group.kind == "more"]
         if inputs:
-            out.append({"title": group.title, "equation": latex_to_html(group.equation), "inputs": inputs,
-                        "kind": group.kind, "open": any(i["value"] or i["error"] for i in inputs)})
+            out.append(View(title=group.title, equation=latex_to_html(group.equation), inputs=inputs,
+                            kind=group.kind, open=any(i.value or i.error for i in inputs)))
     return out
 
 
-def choices(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
+def choices(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
     """The form's selects: the concatenation order, the cell, and the cell's own options (the
     GRU's reset; "" = not given) — another cell's option only while it holds a value or an
     error. A value no option has (typed into a link) stays selected as typed, next to its
@@ -78,6 +115,8 @@ def choices(fields: dict[str, str], errors: dict[str, str]) -> list[dict]:
         value = fields.get(field.name) or default
         if value not in dict(options):
             options = (*options, (value, f"{value} (not one of these)"))
-        out.append({"name": field.name, "label": field.symbol, "options": options, "value": value,
-                    "error": errors.get(field.name)})
+        options_html = "".join([f'<option value="{esc(v)}"{" selected" if v == value else ""}>{esc(title)}</option>'
+                                for v, title in options])
+        out.append(View(name=field.name, label=field.symbol, options=options, options_html=Markup(options_html),
+                        value=value, error=errors.get(field.name)))
     return out

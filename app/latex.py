@@ -22,23 +22,44 @@ SATURATED_NOTE = r"\quad {}^{\ast}\,\text{saturated: rounded to this limit by fl
 
 def bmatrix(value: np.ndarray, saturated=()) -> str:
     if value.ndim == 1:
-        entries = [fmt.latex(x) + (SATURATED_MARK if saturated and saturated[k] else "")
-                   for k, x in enumerate(value.tolist())]
+        entries = [fmt.latex(x) for x in value.tolist()]
+        if any(saturated):
+            entries = [e + SATURATED_MARK if sat else e for e, sat in zip(entries, saturated)]
         body = r" \\ ".join(entries)
     else:
-        body = r" \\ ".join(" & ".join(fmt.latex(x) for x in row) for row in value.tolist())
+        body = r" \\ ".join(" & ".join([fmt.latex(x) for x in row]) for row in value.tolist())
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
-def step_latex(step: Step) -> str:
-    """`formula = numbers = result`, the numbers written by the step's primitive (primitives.py)."""
-    numbers = PRIMITIVES[step.op].latex(step, [bmatrix(s.value) for s in step.operands])
-    result = bmatrix(step.result.value, step.saturated)
-    note = SATURATED_NOTE if any(step.saturated) else ""
+def step_latex(step: Step, memo: dict[int, str] | None = None) -> str:
+    """`formula = numbers = result`, the numbers written by the step's primitive (primitives.py).
+
+    `memo` (id of a Sym → its bmatrix) lets the steps of one trace write each value once: v,
+    W_f or f_t is read by several steps. Only for steps that stay alive while it is used (ids
+    are reused after an object is gone): `steps_latex` keeps one for a list of steps."""
+    memo = {} if memo is None else memo
+
+    def written(sym) -> str:
+        text = memo.get(id(sym))
+        if text is None:
+            text = memo[id(sym)] = bmatrix(sym.value)
+        return text
+
+    numbers = PRIMITIVES[step.op].latex(step, [written(s) for s in step.operands])
+    if any(step.saturated):  # the result's saturated entries are marked here only
+        result, note = bmatrix(step.result.value, step.saturated), SATURATED_NOTE
+    else:
+        result, note = written(step.result), ""
     return f"{step.formula} = {numbers} = {result}{note}"
+
+
+def steps_latex(steps: list[Step]) -> list[str]:
+    """`step_latex` of each step, each value written once."""
+    memo: dict[int, str] = {}
+    return [step_latex(step, memo) for step in steps]
 
 
 def document(steps: list[Step]) -> str:
     """The whole derivation: a heading line and a $$ … $$ block per step."""
-    blocks = [f"**{step.title}**\n\n$$ {step_latex(step)} $$\n" for step in steps]
+    blocks = [f"**{step.title}**\n\n$$ {latex} $$\n" for step, latex in zip(steps, steps_latex(steps))]
     return "\n".join(blocks)

@@ -110,7 +110,9 @@ def split_text(text: str) -> list[list[str]]:
     """Split a pasted vector or matrix into rows of number tokens (not yet converted).
 
     Blank input gives []. Raises FieldError (without the field name: the caller adds it)."""
-    s = _LATEX_WRAPPERS.sub(" ", text.strip())
+    s = text.strip()
+    if "\\" in s or "$" in s:  # every LaTeX wrapper starts with one of them: most text has neither
+        s = _LATEX_WRAPPERS.sub(" ", s)
     if "\\" in s:
         s = _LATEX_MARK.sub("", _LATEX_POWER.sub(r"e\1", s))
     if "[" in s or "]" in s:
@@ -170,6 +172,8 @@ def _json_number(item, where: str) -> float:
     if not math.isfinite(value):  # Infinity, or a literal like 1e309 that float64 cannot hold
         raise FieldError(f"{where} is infinite (or too large even for float64); values must be "
                          f"between -1e6 and 1e6.")
+    if abs(value) <= MAX_ABS:  # (repr, slow, only for the message: the number as it was sent)
+        return value
     return _check_cap(value, where, repr(item))
 
 

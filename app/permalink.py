@@ -55,11 +55,13 @@ def field_text(inp: Inputs, sep: str = ", ", row_sep: str = "\n") -> dict[str, s
         if name not in inp:
             continue
         value = inp[name]
+        # tolist(): Python floats, the same float64 values; iterating the array itself would
+        # make a numpy scalar of each entry, several times slower
         if value.ndim == 2:
             rows_sep = x_row_sep if name == "x" else row_sep
-            out[name] = rows_sep.join(sep.join(exact(a) for a in row) for row in value)
+            out[name] = rows_sep.join(sep.join([exact(a) for a in row]) for row in value.tolist())
         else:
-            out[name] = sep.join(exact(a) for a in value)
+            out[name] = sep.join([exact(a) for a in value.tolist()])
     return out
 
 

@@ -1,10 +1,11 @@
 """The trace, shaped for the page: every number formatted once, here, in Python.
 
-The templates only loop: over groups of steps, over a step's terms (a matrix, or an operator
-between matrices), and over the lines of worked arithmetic. The one macro in
-`templates/macros/matrix.html` draws a matrix's brackets and caption around its rows, which
-arrive as ready HTML: each number formatted once, with the exact value on hover when the text
-is rounded (a Jinja loop per cell would cost more than everything else on the page).
+The templates only loop over groups of steps and lay out each step (its title, formula, note,
+LaTeX). What a step shows of its numbers arrives as ready HTML, built here as strings: its
+matrices and operators (`matrix_html`, one string per symbol however many steps show it), its
+lines of arithmetic, and its σ / tanh curve (`render_svg`). A Jinja loop per entry, or a macro
+call per matrix, cost more than everything else on the page: on a page that is not remembered
+(every live edit, every new link) that was most of the answer's time.
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from . import budget, fmt, pictures
 from .cells import VARIANTS
 from .fields import ARRAY_FIELDS, Inputs
 from .latex import step_latex
+from .markup import esc
 from .primitives import FOLD_ABOVE, PRIMITIVES, Marked
+from .render_svg import curve_svg, diagram_svg
 from .trace import Step, Sym
 
 _LATEX_SYMBOLS = (
@@ -50,13 +53,17 @@ def latex_to_html(latex: str) -> Markup:
     return Markup(s)
 
 
-def _td(x: float, cls: str = "", title: str = "") -> str:
-    """One entry as a table cell. Formatted numbers hold no HTML-special characters; a title
-    (the exact value, or why an entry is saturated) is escaped."""
-    if not title and fmt.is_rounded(x):
-        title = fmt.exact(x)
-    attrs = (f' class="{cls}"' if cls else "") + (f' title="{escape(title)}"' if title else "")
-    return f"<td{attrs}>{fmt.show(x)}</td>"
+@lru_cache(maxsize=16384)  # the same number in the same colour recurs (W's entries, v, 0 and 1)
+def _td(x: float, cls: str) -> str:
+    """One entry as a table cell, the exact value on hover when the text is rounded.
+    Formatted numbers hold no HTML-special characters."""
+    title = f' title="{fmt.exact(x)}"' if fmt.is_rounded(x) else ""
+    return f'<td class="{cls}"{title}>{fmt.show(x)}</td>'
+
+
+def _td_saturated(x: float, cls: str, why: str) -> str:
+    """A saturated entry: marked, and why on hover (escaped)."""
+    return f'<td class="sat {cls}" title="{esc(why)}">{fmt.show(x)}</td>'
 
 
 # Colour by value, with classes (the CSP forbids style attributes): a diverging scale d-5…d5
@@ -65,92 +72,157 @@ def _td(x: float, cls: str = "", title: str = "") -> str:
 _RANGE_TEXT = {"sigmoid": "0 … 1", "tanh": "−1 … 1"}
 
 
-def _toner(value, scale: str | None):
-    """(function from an entry to its colour class, the range the legend states)."""
+def _tones(xs: list[float], scale: str | None) -> tuple[list[str], str]:
+    """Each entry's colour class, and the range the legend states."""
     if scale == "sigmoid":
-        return (lambda x: f"s{round(10 * x)}"), _RANGE_TEXT["sigmoid"]
+        return [f"s{round(10 * x)}" for x in xs], _RANGE_TEXT["sigmoid"]
     if scale == "tanh":
-        return (lambda x: f"d{round(5 * x)}"), _RANGE_TEXT["tanh"]
-    top = float(abs(value).max()) if value.size else 0.0
+        return [f"d{round(5 * x)}" for x in xs], _RANGE_TEXT["tanh"]
+    top = max(map(abs, xs), default=0.0)
     if top == 0:
-        return (lambda x: "d0"), "all zero"
-    return (lambda x: f"d{round(5 * x / top)}"), f"−{fmt.show(top)} … {fmt.show(top)}"
+        return ["d0"] * len(xs), "all zero"
+    return [f"d{round(5 * x / top)}" for x in xs], f"−{fmt.show(top)} … {fmt.show(top)}"
 
 
 class Matrices:
-    """The matrix views of one page, one per symbol: v, W_f·v or f_t appear in several steps
-    and are formatted once. An activation's result is first drawn with its saturated entries
+    """The matrices of one page, one per symbol: v, W_f·v or f_t appear in several steps and
+    are formatted once. An activation's result is first drawn with its saturated entries
     marked and its fixed colour scale, and keeps both wherever it appears later (f_t in
-    f_t ∘ C_{t-1})."""
+    f_t ∘ C_{t-1}). Also each value's LaTeX, written once for the steps' LaTeX
+    (`latex.step_latex`'s memo): the page keeps the steps alive while it renders."""
 
     def __init__(self, fields: tuple[str, ...] = ()):
-        self._views: dict[int, View] = {}
+        self._html: dict[int, Markup] = {}
         self._fields = fields  # symbols that are form fields: their tables can be edited in place
+        self.latex: dict[int, str] = {}
 
-    def view(self, sym: Sym, saturated: list[str] | None = None, scale: str | None = None) -> View:
+    def html(self, sym: Sym, saturated: list[str] | None = None, scale: str | None = None) -> Markup:
         """`saturated`: per entry, why it is saturated (shown on hover), or "" if it is not."""
         key = id(sym)
-        if key not in self._views:
-            self._views[key] = _matrix_view(sym, saturated, scale, sym.name in self._fields)
-        return self._views[key]
+        if key not in self._html:
+            self._html[key] = matrix_html(sym, saturated, scale, sym.name in self._fields)
+        return self._html[key]
 
 
-def _matrix_view(sym: Sym, saturated: list[str] | None, scale: str | None, editable: bool) -> View:
-    """A vector (always a column) or a matrix, captioned with its symbol, shape and colour range."""
+def matrix_html(sym: Sym, saturated: list[str] | None = None, scale: str | None = None,
+                editable: bool = False) -> Markup:
+    """A vector (always a column) or a matrix like the seed's bmatrix: brackets (CSS), aligned
+    numbers, a caption with its symbol, shape and colour range. Written here as one string,
+    each number formatted once (`_td`): a Jinja macro with a loop per cell cost more than the
+    rest of the page. An input field's table names it (data-field), so the page's script can
+    let you edit it in place."""
     value = sym.value
-    tone, range_text = _toner(value, scale)
-    if value.ndim == 1:
-        xs = value.tolist()
-        why = saturated or [""] * len(xs)
-        body = "".join(f"<tr>{_td(x, f'sat {tone(x)}', w) if w else _td(x, tone(x))}</tr>"
-                       for x, w in zip(xs, why))
-        shape, kind = f"{value.shape[0]}×1", f"column vector of {value.shape[0]}"
+    return _matrix_html(tuple(value.ravel().tolist()), value.shape, sym.latex, sym.name if editable else "",
+                        scale, tuple(saturated) if saturated else ())
+
+
+# By content (the entries, the symbol and how it is drawn), across requests: an edit changes
+# one field, and the other inputs' tables (the weights, mostly) come back unchanged.
+@lru_cache(maxsize=1024)
+def _matrix_html(xs: tuple[float, ...], shape: tuple[int, ...], latex: str, field: str, scale: str | None,
+                 saturated: tuple[str, ...]) -> Markup:
+    tones, range_text = _tones(xs, scale)
+    if len(shape) == 1:
+        cells = [_td_saturated(x, tone, why) if why else _td(x, tone)
+                 for x, tone, why in zip(xs, tones, saturated or [""] * len(xs))]
+        body = "<tr>" + "</tr><tr>".join(cells) + "</tr>" if cells else ""
+        shape_text, kind = f"{shape[0]}×1", f"column vector of {shape[0]}"
     else:
-        body = "".join("<tr>" + "".join(_td(x, tone(x)) for x in row) + "</tr>" for row in value.tolist())
-        shape, kind = f"{value.shape[0]}×{value.shape[1]}", f"{value.shape[0]} by {value.shape[1]} matrix"
-    return View(label=latex_to_html(sym.latex), shape=shape, body=Markup(body), range=range_text,
-                aria=f"{_plain(sym.latex)}, {kind}", field=sym.name if editable else "")
+        cells = [_td(x, tone) for x, tone in zip(xs, tones)]
+        cols = shape[1]
+        body = "".join(["<tr>" + "".join(cells[i:i + cols]) + "</tr>" for i in range(0, len(cells), cols)])
+        shape_text, kind = f"{shape[0]}×{shape[1]}", f"{shape[0]} by {shape[1]} matrix"
+    field_attr = f' data-field="{esc(field)}"' if field else ""
+    return Markup(
+        f'<figure class="mat"><span class="bk"><table aria-label="{esc(f"{_plain(latex)}, {kind}")}"'
+        f'{field_attr}><tbody>{body}</tbody></table></span>\n<figcaption>{latex_to_html(latex)} '
+        f'<span class="shape">{shape_text}</span> <span class="range" title="colour scale of this matrix">'
+        f'{esc(range_text)}</span></figcaption></figure>')
 
 
+@lru_cache(maxsize=4096)
 def _plain(latex: str) -> str:
     return re.sub(r"<[^>]+>", "", str(latex_to_html(latex)))
 
 
 # ------------------------------------------------------------------ one view per primitive
 
-def _terms_and_lines(step: Step, mats: Matrices):
+def _expr_and_lines(step: Step, mats: Matrices) -> tuple[Markup, list[str]]:
     """What the whiteboard shows for one step (its primitive's `whiteboard`, primitives.py):
-    terms like [W, "·", v, "=", W·v], each an operator or a matrix view, and the arithmetic
-    written out entry by entry."""
+    terms like [W, "·", v, "=", W·v], each an operator or a matrix, as one piece of HTML; and
+    the arithmetic written out entry by entry."""
     terms, lines = PRIMITIVES[step.op].whiteboard(step)
-    return [_term(term, mats) for term in terms], lines
+    return Markup("".join([_term(term, mats) for term in terms])), lines
 
 
-def _term(term, mats: Matrices) -> tuple[str, object]:
+def _term(term, mats: Matrices) -> str:
     if isinstance(term, str):
-        return ("op", term)
+        return _op_html(term)
     if isinstance(term, Marked):  # an activation's result: saturated entries, fixed colour scale
-        return ("mat", mats.view(term.sym, term.saturated, scale=term.scale))
-    return ("mat", mats.view(term))
+        return mats.html(term.sym, term.saturated, scale=term.scale)
+    return mats.html(term)
+
+
+@lru_cache(maxsize=256)  # a few dozen operators ("·", "=", "σ(", "into entries 1–3, 0 elsewhere")
+def _op_html(term: str) -> str:
+    return f'<span class="op">{esc(term)}</span>'
+
+
+def _items(lines: list[str]) -> Markup:
+    """The lines as <li>s, escaped in one call (a line never holds a newline)."""
+    if not lines:
+        return Markup("")
+    return Markup("<li>" + esc("\n".join(lines)).replace("\n", "</li><li>") + "</li>")
+
+
+@lru_cache(maxsize=1024)  # a step's title is the same on every page of its cell
+def _heading(title: str) -> tuple[str, Markup, str]:
+    """(group, the step's own title as HTML, as plain text): "Forget gate: apply σ" is the step
+    "Apply σ" under the heading "Forget gate"."""
+    group, _, action = title.partition(": ")
+    html = latex_to_html(action[:1].upper() + action[1:] or group)
+    return group, html, html.striptags()
 
 
 def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
-    group, _, action = step.title.partition(": ")
-    action = action[:1].upper() + action[1:]
-    terms, lines = _terms_and_lines(step, mats)
-    # products: one per entry of the matrix; entry-by-entry lines of a matrix: one per entry
-    size = max(s.value.size for s in step.operands) if PRIMITIVES[step.op].products else len(lines)
-    return View(
-        id=step.id, op=step.op, group=group, title=latex_to_html(action or group), full_title=step.title,
-        formula=latex_to_html(step.formula), why=latex_to_html(step.why),
-        terms=terms, lines=lines, fold=size > FOLD_ABOVE, latex=step_latex(step),
-        saturated=any(step.saturated), notes=[latex_to_html(note) for note in notes],
-        curve=pictures.curve(step),
-    )
+    """A step as the page shows it: its id and titles (for the step list), its curve, and its
+    <article> as ready HTML (`html`)."""
+    group, title, plain_title = _heading(step.title)
+    expr, lines = _expr_and_lines(step, mats)
+    curve = pictures.curve(step)
+    html = step_html(step, title, expr, lines, curve_svg(curve) if curve is not None else "",
+                     step_latex(step, mats.latex), [latex_to_html(note) for note in notes])
+    return View(id=step.id, op=step.op, group=group, plain_title=plain_title, curve=curve, html=html)
+
+
+def step_html(step: Step, title: Markup, expr: Markup, lines: list[str], curve: str, latex: str,
+              notes: list[Markup]) -> Markup:
+    """One step's <article>: its title and formula, why, the expression with its matrices, its
+    curve, the arithmetic entry by entry (folded when long), the saturation legend, the notes and
+    the LaTeX. Written as one string (whitespace between elements a newline): as a Jinja loop
+    body this markup cost more per step than computing the step."""
+    out = [f'<article class="step" id="{esc(step.id)}" data-step="{esc(step.id)}" data-op="{step.op}">\n'
+           f'<h4>{title} <span class="formula">{latex_to_html(step.formula)}</span></h4>\n'
+           f'<p class="why">{latex_to_html(step.why)}</p>\n'
+           f'<div class="expr">{expr}</div>\n{curve}\n']
+    if lines:
+        # products: one per entry of the matrix; entry-by-entry lines of a matrix: one per entry
+        size = max(s.value.size for s in step.operands) if PRIMITIVES[step.op].products else len(lines)
+        out.append(f'<details class="sums"{"" if size > FOLD_ABOVE else " open"}>\n'
+                   f'<summary>Entry by entry ({len(lines)})</summary>\n<ol>{_items(lines)}</ol>\n</details>\n')
+    if any(step.saturated):
+        out.append('<p class="legend"><span class="sat">1</span> marks a saturated entry: float64 rounds '
+                   'the true value to exactly the limit. Hover it for the true distance.</p>\n')
+    out.extend(f'<p class="note">{note}</p>' for note in notes)
+    out.append(f'\n<details class="latex"><summary>LaTeX</summary><pre data-title="{esc(step.title)}">'
+               f'{esc(latex)}</pre></details>\n</article>')
+    return Markup("".join(out))
 
 
 def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
-    """Steps grouped under headings ("Forget gate", "Cell state", …), in order."""
+    """Steps grouped under headings ("Forget gate", "Cell state", …), in order; each group with
+    its entries of the stepper's "Jump to" list (`jump`) and its section of the page (`html`),
+    as ready HTML."""
     mats = Matrices(fields=ARRAY_FIELDS)
     groups: list[View] = []
     for step in steps:
@@ -158,25 +230,36 @@ def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
         if not groups or groups[-1].title != view.group:
             groups.append(View(title=view.group, steps=[]))
         groups[-1].steps.append(view)
+    for group in groups:
+        title = esc(group.title)
+        options = "".join([f'<option value="{esc(s.id)}">{esc(s.plain_title)}</option>' for s in group.steps])
+        group.jump = Markup(f'<optgroup label="{title}">{options}</optgroup>')
+        articles = "\n".join([s.html for s in group.steps])
+        group.html = Markup(f'<section class="group">\n<h3>{title}</h3>\n{articles}\n</section>')
     return groups
 
 
 def dimensions_view(inp: Inputs) -> dict:
     """The table of sizes: what each symbol is and how big, and the count of parameters. The
-    weights, biases and peepholes come from the cell's fields, its gates from its spec."""
-    n, m = inp.n, inp.m
+    weights, biases and peepholes come from the cell's fields, its gates from its spec.
+    The same for every example of a cell and shape: made once per cell and shape."""
+    return _dimensions(inp.variant, inp.concat, inp.n, inp.m, inp.T if inp.is_sequence else None, inp.k)
+
+
+@lru_cache(maxsize=256)  # shared by every page of that cell and shape: read only
+def _dimensions(variant: str, concat: str, n: int, m: int, T: int | None, k: int | None) -> dict:
     h = Markup
-    spec = VARIANTS[inp.variant]
+    spec = VARIANTS[variant]
     kinds = {kind: [p for p in spec.params if p.startswith(kind)] for kind in ("W_", "b_", "p_")}
     L = latex_to_html
-    rows = [(h("x<sub>t</sub>"), "input" + (" at each time step" if inp.is_sequence else ""), f"m = {m}")]
-    if inp.is_sequence:
-        rows.append((h("T"), h("time steps: the rows of x, one x<sub>t</sub> each"), f"T = {inp.T}"))
+    rows = [(h("x<sub>t</sub>"), "input" + (" at each time step" if T is not None else ""), f"m = {m}")]
+    if T is not None:
+        rows.append((h("T"), h("time steps: the rows of x, one x<sub>t</sub> each"), f"T = {T}"))
     rows.append((h("h<sub>t−1</sub>"), "previous hidden state", f"n = {n}"))
     if spec.has_cell_state:
         rows.append((h("C<sub>t−1</sub>"), "previous cell state", f"n = {n}"))
     rows += [
-        (h("v"), L("the concatenation " + ("[h_{t-1}, x_t]" if inp.concat == "hx" else "[x_t, h_{t-1}]")),
+        (h("v"), L("the concatenation " + ("[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]")),
          f"n+m = {n + m}"),
         (L(", ".join(kinds["W_"])), "weights: one row per cell state, one column per entry of v",
          f"n×(n+m) = {n}×{n + m}"),
@@ -195,24 +278,29 @@ def dimensions_view(inp: Inputs) -> dict:
     if kinds["p_"]:
         count = len(kinds["p_"])
         terms.append((f"{count}n", f"{count}·{n}", count * n))
-    if inp.k is not None:
-        k = inp.k
+    if k is not None:
         rows += [(h("W<sub>y</sub>"), h("output layer: one row per output, one column per entry of "
                                         "h<sub>t</sub>"), f"k×n = {k}×{n}"),
                  (h("b<sub>y</sub>, y<sub>t</sub>"), "output bias and output", f"k = {k}")]
         terms += [("kn", f"{k}·{n}", k * n), ("k", f"{k}", k)]
     params = (" + ".join(t[0] for t in terms) + " = " + " + ".join(t[1] for t in terms)
               + f" = {sum(t[2] for t in terms)}")
-    return {"rows": rows, "n": n, "m": m, "params": params}
+    rows_html = Markup("\n".join(f'<tr><th scope="row">{escape(symbol)}</th><td>{escape(meaning)}</td>'
+                                  f'<td>{escape(shape)}</td></tr>' for symbol, meaning, shape in rows))
+    return {"rows": rows, "rows_html": rows_html, "n": n, "m": m, "params": params}
 
 
 def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forward",
-              time: int | None = None) -> dict:
+              time: int | None = None, only: set[str] | None = None) -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
     the variant's cell) or "backward" (its gradient steps, and the plot of what
-    reaches C_{T-k}). `time`: show only that time step's steps (a large sequence, `budget.py`)."""
+    reaches C_{T-k}). `time`: show only that time step's steps (a large sequence, `budget.py`);
+    `only`: only the steps with these ids (a teacher's short link, `?steps=`). The pictures
+    always draw the whole cell."""
     steps = res.grad_steps if part == "backward" else res.steps
     shown = steps if time is None else budget.at_time(steps, time)
+    if only is not None:
+        shown = [s for s in shown if s.id in only]
     view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes),
             "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
             "chain": None}
@@ -227,6 +315,7 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
                 "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None}
     if spec.diagram is not None:  # a sequence: the cell of every time step
         view["diagram"] = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name)
+        view["diagram_svg"] = diagram_svg(view["diagram"])
     return view
 
 

@@ -4,9 +4,8 @@ live editing (POST /fragment), random examples, LaTeX, and a minimal route."""
 from __future__ import annotations
 
 from functools import lru_cache
-from types import SimpleNamespace
-
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from . import budget, example, latex, presets
 from .cache import remembered
@@ -121,6 +120,14 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
 
+@lru_cache(maxsize=8)  # per path the app is mounted at (the page's own URL): the same every request
+def _presets_view(index_url: str) -> Markup:
+    """The list of presets (<li>s), each its title as a link and its description."""
+    return Markup("\n".join(f'<li><a href="{escape(f"{index_url}?{query}")}">{escape(p.title)}</a> '
+                             f'<span class="desc">{latex_to_html(p.description)}</span></li>'
+                             for p, query in _preset_queries()))
+
+
 def _paging(ex: example.Example, part: str, time) -> budget.Paging | None:
     """A large sequence's page shows one time step (`budget.py`): the one asked for, or by
     default where that part starts — t = 1 forward, t = T backward (the walk back begins there)."""
@@ -135,11 +142,8 @@ def _context(ex: example.Example, part: str, time=None, only=None) -> dict:
     """What index.html and its part _worked.html are rendered from. `only`: the ids of the
     steps to show (a teacher's short link, `?steps=`); None shows them all."""
     pages = _paging(ex, part, time)
-    view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time)
+    view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time, only)
             if ex.ok else None)
-    if view is not None and only is not None:
-        view["groups"] = [SimpleNamespace(title=g.title, steps=kept) for g in view["groups"]
-                          if (kept := [s for s in g.steps if s.id in only])]
     link = _link(part, ex.query)
     return dict(
         view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT, pages=pages,
@@ -173,8 +177,7 @@ def _render(ex: example.Example, part: str, time=None, only=None, **links):
     """`links` replaces the page's links (`_context`): a short link's page (shortlinks.py)."""
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
-    presets_view = [(p.title, latex_to_html(p.description), f"{url_for('page.index')}?{query}")
-                    for p, query in _preset_queries()]
+    presets_view = _presets_view(url_for("page.index"))
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            heading=_heading(ex),
                            choices=choices(fields, errors),

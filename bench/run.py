@@ -55,7 +55,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python3 bench/run.py` from a checkout, installed or not
 
 from app import create_app, permalink, presets  # noqa: E402
-from app.parse import FIELDS  # noqa: E402
 
 WORKERS = 2
 HOST = "127.0.0.1"  # loopback only
@@ -122,7 +121,7 @@ class Scenario:
 
 def seed_json() -> bytes:
     inp = presets.QUESTION
-    body = {"concat": inp.concat, **{name: getattr(inp, name).tolist() for name in FIELDS}}
+    body = {"concat": inp.concat, **{name: value.tolist() for name, value in inp.arrays.items()}}
     return json.dumps(body).encode()
 
 

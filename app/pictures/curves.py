@@ -1,11 +1,15 @@
 """The σ and tanh curves: an activation step's function over z in [-6, 6], with the step's
 entries on it. Entries beyond ±6 sit at the edge with an arrow and their value; saturated ones
-(exactly the limit in float64) are marked and say why. Drawn by `templates/_curve.html`.
+(exactly the limit in float64) are marked and say why. Drawn by `render_svg.curve_svg`.
+
+What does not depend on the step's numbers (the grid, axes, ticks, axis names and the function's
+polyline) is a `Frame`, computed once per function and symbol: only the entries' points are
+computed for each step.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -74,22 +78,31 @@ class CurvePoint:
     title: str
 
 
+@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, cheaply (render_svg keeps
+class Frame:                          # the SVG of each frame)
+    """What a curve shows whatever the step's numbers: one per function and symbol (z_f, z_i, …),
+    computed once (`frame`) and shared by every curve of that function and symbol."""
+
+    op: str
+    points: str  # the function's polyline
+    grid: tuple[tuple[str, str, str, str], ...]  # lines: x1, y1, x2, y2
+    axes: str  # path: the z axis and z = 0
+    texts: tuple[CurveText, ...]  # tick labels
+    x_name: tuple[Part, ...]
+    y_name: tuple[Part, ...]
+    x_name_at: tuple[str, str]
+    y_name_at: tuple[str, str]
+
+
 @dataclass(frozen=True)
 class Curve:
     id: str  # prefix of the SVG's element ids
     op: str
     width: str
     height: str
-    points: str  # the function's polyline
-    grid: tuple[tuple[str, str, str, str], ...]  # lines: x1, y1, x2, y2
-    axes: str  # path: the z axis and z = 0
-    texts: tuple[CurveText, ...]  # tick labels, axis names
+    frame: Frame  # the grid, axes, ticks, axis names and the function itself
     marks: tuple[CurvePoint, ...]  # this step's entries, one per entry
     notes: tuple[CurveText, ...]  # "… 3 more →", the saturation key
-    x_name: tuple[Part, ...]
-    y_name: tuple[Part, ...]
-    x_name_at: tuple[str, str]
-    y_name_at: tuple[str, str]
     title: str
     desc: str
 
@@ -105,18 +118,12 @@ def _spoken(latex: str) -> str:
     return latex.replace("{", "").replace("}", "")
 
 
-def curve(step: Step) -> Curve | None:
-    """An activation step's function over [-6, 6] with the step's entries on it; None for a
-    step that is not an activation."""
-    if step.op not in _FN:
-        return None
-    op = step.op
-    name, _, (low, high), gridlines, gap = _FN[op]
+@lru_cache(maxsize=256)
+def frame(op: str, arg_latex: str) -> Frame:
+    """The part of a curve that does not depend on the numbers: the same on every page."""
+    name, _, _, gridlines, _ = _FN[op]
     p = _PLOT
     x0, x1, top, bottom = p["x0"], p["x1"], p["top"], p["bottom"]
-    arg = step.operands[0]
-    arg_spoken = _spoken(arg.latex)
-
     grid = tuple((coord(x0), coord(plot_y(op, g)), coord(x1), coord(plot_y(op, g))) for g in gridlines)
     texts = [CurveText(coord(x0 - 15), coord(plot_y(op, g) + 4), fmt.show(g).replace("-", "−"), "end")
              for g in gridlines]
@@ -125,6 +132,25 @@ def curve(step: Step) -> Curve | None:
     zero = coord(plot_x(0))
     axes = (f"M{coord(x0)} {coord(bottom)} L{coord(x1)} {coord(bottom)} "
             f"M{zero} {coord(top - 6)} L{zero} {coord(bottom)}")
+    return Frame(
+        op=op, points=curve_points(op), grid=grid, axes=axes, texts=tuple(texts),
+        x_name=runs(*_sym_runs(arg_latex)), y_name=runs((f"{name}(", "nm"), *_sym_runs(arg_latex), (")", "nm")),
+        x_name_at=(coord(x1 + 14), coord(bottom + 4)), y_name_at=(coord(plot_x(0) + 6), coord(top - 8)),
+    )
+
+
+def curve(step: Step) -> Curve | None:
+    """An activation step's function over [-6, 6] with the step's entries on it; None for a
+    step that is not an activation."""
+    if step.op not in _FN:
+        return None
+    op = step.op
+    name, _, (low, high), _, gap = _FN[op]
+    p = _PLOT
+    x0, x1, bottom = p["x0"], p["x1"], p["bottom"]
+    arg = step.operands[0]
+    arg_spoken = _spoken(arg.latex)
+    rug_top, rug_bottom = coord(bottom - 5), coord(bottom + 1)  # a tick across the z axis
 
     zs, ys = arg.value.tolist(), step.result.value.tolist()
     sats = list(step.saturated) or [False] * len(zs)
@@ -136,10 +162,9 @@ def curve(step: Step) -> Curve | None:
             title += f"; saturated: {fmt.saturation(y, gap(z)).hover}"
         if abs(z) <= Z_RANGE:
             # the point on the curve, and a tick on the z axis below it (close points stay apart)
-            x = plot_x(z)
-            rug = f"M{coord(x)} {coord(bottom - 5)} L{coord(x)} {coord(bottom + 1)}"
-            marks.append(CurvePoint(z, y, coord(x), coord(plot_y(op, y)), "", bool(sat), rug, "rug", "4", None,
-                                    title))
+            cx = coord(plot_x(z))
+            rug = f"M{cx} {rug_top} L{cx} {rug_bottom}"
+            marks.append(CurvePoint(z, y, cx, coord(plot_y(op, y)), "", bool(sat), rug, "rug", "4", None, title))
             continue
         right = z > 0
         edge = "right" if right else "left"
@@ -179,8 +204,6 @@ def curve(step: Step) -> Curve | None:
     else:
         height -= 18  # no key to show
 
-    x_name = runs(*_sym_runs(arg.latex))
-    y_name = runs((f"{name}(", "nm"), *_sym_runs(arg.latex), (")", "nm"))
     beyond = sum(edge_count.values())
     desc = (f"The curve {name}({arg_spoken}) for {arg_spoken} from −6 to 6, flat near {fmt.show(low)} and "
             f"{fmt.show(high)} in the tails, with this step's {len(zs)} entries on it: "
@@ -190,8 +213,6 @@ def curve(step: Step) -> Curve | None:
             + (f"{n_sat} saturated: float64 stores them as exactly the limit." if n_sat else ""))
     return Curve(
         id=f"curve-{step.id}", op=op, width=coord(p["width"]), height=coord(height),
-        points=curve_points(op), grid=grid, axes=axes, texts=tuple(texts), marks=tuple(marks),
-        notes=tuple(notes), x_name=x_name, y_name=y_name,
-        x_name_at=(coord(x1 + 14), coord(bottom + 4)), y_name_at=(coord(plot_x(0) + 6), coord(top - 8)),
+        frame=frame(op, arg.latex), marks=tuple(marks), notes=tuple(notes),
         title=f"{name} with this step's {len(zs)} entries of {arg_spoken}", desc=desc.strip(),
     )

@@ -15,6 +15,7 @@ before the tanh layer reads [r∘h_{t-1}, x_t].
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .svg import (BH, BW, EDGE, PAD, SYMBOLS, R, Box, Diagram, Dot, Label, coord, full_vector, label, label_width,
                   layer, name_label, node, pill, runs, short_vector, text_width, wire)
@@ -38,7 +39,7 @@ def diagram(ex: Shown, name: str, *, reset_after: bool) -> Diagram:
     return Diagram(
         width=coord(at.width), height=coord(_HEIGHT),
         cell=(coord(at.cell_l), "28", coord(at.cell_r - at.cell_l), coord(_Y["cell_bottom"] - 28)),
-        wires=(*_hidden_wires(at), *_input_wires(at), *_gate_wires(at), *_reset_wires(at)),
+        wires=_wires(at),
         boxes=_boxes(at, values, ex), nodes=_nodes(at, values, ex.last), dots=_dots(at),
         labels=_labels(at, values, ex), **_words(ex, values, name, reset_after),
     )
@@ -111,6 +112,11 @@ def _columns(w: dict[str, float], after: bool) -> _Columns:
 
 
 # ------------------------------------------------------------------------ the wires
+
+@lru_cache(maxsize=64)  # the wires depend on the columns alone, which often repeat (same label widths)
+def _wires(at: _Columns) -> tuple:
+    return (*_hidden_wires(at), *_input_wires(at), *_gate_wires(at), *_reset_wires(at))
+
 
 def _hidden_wires(at: _Columns) -> list:
     """h_{t-1}, along the top: into v, into the candidate, kept by z, then h_t."""
@@ -206,6 +212,7 @@ def _nodes(at: _Columns, values: dict, last: dict) -> tuple:
     )
 
 
+@lru_cache(maxsize=64)
 def _dots(at: _Columns) -> tuple[Dot, ...]:
     """Where a wire branches."""
     x_join, xr = at.x_join, at.xr

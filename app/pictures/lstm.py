@@ -23,6 +23,7 @@ estimated from character counts (values are set in a monospace font, so the esti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .svg import (BH, BW, EDGE, PAD, SPOKEN, SYMBOLS, R, Box, Diagram, Dot, Label, coord, full_vector, label,
                   label_width, layer, name_label, node, pill, runs, short_vector, text_width, wire)
@@ -62,9 +63,7 @@ def diagram(ex: Shown, name: str, *, forget: bool = True, peephole: bool = False
         width=coord(at.width), height=coord(_HEIGHT),
         cell=(coord(at.cell_l), coord(_Y["cell_top"]), coord(at.cell_r - at.cell_l),
               coord(_Y["cell_bottom"] - _Y["cell_top"])),
-        wires=(*_cell_state_wires(at), *_input_wires(at), *_gate_wires(at), *_peephole_wires(at),
-               *_output_wires(at)),
-        boxes=_boxes(at, values, ex.last), nodes=_nodes(at, values, ex.last), dots=_dots(at),
+        wires=_wires(at), boxes=_boxes(at, values, ex.last), nodes=_nodes(at, values, ex.last), dots=_dots(at),
         labels=_labels(at, values, ex), **_words(ex, values, name, forget, peephole, coupled),
     )
 
@@ -159,6 +158,12 @@ def _columns(w: dict[str, float], forget: bool, peephole: bool, coupled: bool) -
 
 
 # ------------------------------------------------------------------------ the wires
+
+@lru_cache(maxsize=64)  # the wires depend on the columns alone, which often repeat (same label widths)
+def _wires(at: _Columns) -> tuple:
+    return (*_cell_state_wires(at), *_input_wires(at), *_gate_wires(at), *_peephole_wires(at),
+            *_output_wires(at))
+
 
 def _cell_state_wires(at: _Columns) -> list:
     """C_{t-1} to C_t along the top: through f's ⊗ (if there is a forget gate) and the ⊕; with
@@ -293,6 +298,7 @@ def _nodes(at: _Columns, values: dict, last: dict) -> tuple:
             node(at.x_out, _BOXC, "times", "h.update", f"hₜ = o∘tanh(Cₜ) = {full_vector(last['h'])}"))
 
 
+@lru_cache(maxsize=64)
 def _dots(at: _Columns) -> tuple[Dot, ...]:
     """Where a wire branches."""
     xf, xi, xc = at.xf, at.xi, at.xc

@@ -1,15 +1,17 @@
 """What every picture is made of: coordinates as SVG text, text runs, and the cell diagrams' parts.
 
-Everything is plain data for the templates: numbers already written as SVG text (`coord`),
-labels as runs of `Part`s (a symbol, its subscript, its value: one `<tspan>` each, drawn by the
-`svg_text` macro in `templates/macros/svg.html`), and the shapes of a cell diagram (`Wire`,
-`Box`, `Node`, `Dot`, `Label`, gathered in a `Diagram`), each naming the steps it belongs to.
+Everything is plain data for the renderers: numbers already written as SVG text (`coord`),
+labels as runs of `Part`s (a symbol, its subscript, its value: one `<tspan>` each, written by
+`render_svg.text_runs`, or by the `svg_text` macro in `templates/macros/svg.html` for the
+carousel), and the shapes of a cell diagram (`Wire`, `Box`, `Node`, `Dot`, `Label`, gathered in
+a `Diagram`), each naming the steps it belongs to.
 """
 from __future__ import annotations
 
 import math
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +20,7 @@ from .. import fmt
 SHOWN_ENTRIES = 4  # a label shows a vector in full up to this size, else its first 3 and "… n"
 
 
+@lru_cache(maxsize=4096)  # a picture writes a few hundred coordinates, most of them the same each time
 def coord(x: float) -> str:
     """A coordinate as SVG text: at most 2 decimals, no trailing zeros, never "-0"."""
     s = f"{x:.2f}".rstrip("0").rstrip(".")
@@ -26,14 +29,29 @@ def coord(x: float) -> str:
 
 def short_vector(values) -> str:
     """[1, 1, 1]; longer than 4 entries: [0.52, -0.1, 0.9, … 16] (the first 3, then the size)."""
-    xs = [float(x) for x in np.ravel(values)]
-    if len(xs) <= SHOWN_ENTRIES:
-        return "[" + ", ".join(fmt.show(x) for x in xs) + "]"
-    return "[" + ", ".join(fmt.show(x) for x in xs[:3]) + f", … {len(xs)}]"
+    return _short_vector(_entries(values))
 
 
 def full_vector(values) -> str:
-    return "[" + ", ".join(fmt.show(float(x)) for x in np.ravel(values)) + "]"
+    return _full_vector(_entries(values))
+
+
+def _entries(values) -> tuple[float, ...]:
+    return tuple((values if isinstance(values, np.ndarray) else np.asarray(values)).ravel().tolist())
+
+
+# A diagram writes each of its values three times (to measure its label, in the label, in the
+# description) and its hover text twice: remembered by content.
+@lru_cache(maxsize=1024)
+def _short_vector(xs: tuple[float, ...]) -> str:
+    if len(xs) <= SHOWN_ENTRIES:
+        return "[" + ", ".join([fmt.show(x) for x in xs]) + "]"
+    return "[" + ", ".join([fmt.show(x) for x in xs[:3]]) + f", … {len(xs)}]"
+
+
+@lru_cache(maxsize=1024)
+def _full_vector(xs: tuple[float, ...]) -> str:
+    return "[" + ", ".join([fmt.show(x) for x in xs]) + "]"
 
 
 # ------------------------------------------------------------------------------ text
@@ -56,6 +74,7 @@ _SUP_DY = 5.0  # a superscript (W_h^h) is raised this much
 _ADVANCE = {"nm": 7.6, "sub": 5.6, "sup": 5.6, "val": 7.3}
 
 
+@lru_cache(maxsize=1024)  # the same symbols and values, picture after picture
 def runs(*texts: tuple[str, str]) -> tuple[Part, ...]:
     """Runs (text, cls) as tspans, with the baseline shifts a subscript needs."""
     out, at = [], 0.0
@@ -68,7 +87,7 @@ def runs(*texts: tuple[str, str]) -> tuple[Part, ...]:
 
 def text_width(parts: tuple[Part, ...]) -> float:
     """Estimated width of a label in px (combining marks such as C̃'s tilde take no room)."""
-    return sum(_ADVANCE[p.cls] * sum(1 for ch in p.text if not unicodedata.combining(ch)) for p in parts)
+    return sum(_ADVANCE[p.cls] * _chars(p.text) for p in parts)
 
 
 def plain(parts: tuple[Part, ...]) -> str:
@@ -260,4 +279,17 @@ def name_label(key: str, x: float, y: float, steps: str, title: str, cls: str = 
 
 
 def label_width(key: str, values) -> float:
-    return text_width(runs(*SYMBOLS[key], (" = " + short_vector(values), "val")))
+    """The width of `label(key, values)`'s text: its symbol's (the same every time, remembered)
+    and its value's (`text_width` of its one run)."""
+    return _symbol_width(key) + _ADVANCE["val"] * _chars(" = " + short_vector(values))
+
+
+@lru_cache(maxsize=1024)
+def _chars(text: str) -> int:
+    """Characters that take room (a combining mark, like C̃'s tilde, takes none)."""
+    return sum(1 for ch in text if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=None)
+def _symbol_width(key: str) -> float:
+    return text_width(runs(*SYMBOLS[key]))

@@ -67,8 +67,18 @@ def tagged(d: Diagram, ex: Shown, name: str) -> Diagram:
         def ids(steps: str) -> str:
             return " ".join(s for s in steps.split() if s in existing)
 
+    retagged: dict[str, str] = {}  # parts share their ids ("v.concat", "C.update h.tanh", …)
+
     def retag(parts):
-        return tuple(replace(p, steps=ids(p.steps)) for p in parts)
+        # a part keeps itself when its ids stand as they are (most do, in a single step): a
+        # dataclass copy costs more than the rest of the picture's per-part work
+        out = []
+        for part in parts:
+            steps = retagged.get(part.steps)
+            if steps is None:
+                steps = retagged[part.steps] = ids(part.steps)
+            out.append(part if steps == part.steps else replace(part, steps=steps))
+        return tuple(out)
 
     d = replace(d, wires=retag(d.wires), boxes=retag(d.boxes), nodes=retag(d.nodes), dots=retag(d.dots),
                 labels=retag(d.labels))

@@ -1,0 +1,113 @@
+"""The pictures' SVG markup, written in Python: the σ / tanh curve of an activation step and the
+cell diagram (their data: `app/pictures/`).
+
+These were Jinja templates; as strings they cost a tenth. A picture is a few hundred elements,
+and on a page that is not remembered (every live edit, every new link) the template's
+per-element machinery (a context lookup and an escape per value, a macro call per text run, an
+include per curve) cost more than computing the example. Each value is written once here; the
+parts that do not depend on the numbers (a curve's grid, axes, ticks and the function itself)
+are written once per function and symbol and remembered.
+
+Escaping: text (titles, descriptions, labels, step ids) goes through `markup.esc`; coordinates are
+`svg.coord` output and class names are our own constants, so they are written as they are.
+Whitespace between elements is a single newline wherever the templates had any (SVG, like HTML,
+collapses it), and none where they had none.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from .markup import esc
+from .pictures import Curve, Diagram
+from .pictures.curves import Frame
+from .pictures.svg import Part
+
+
+def text_runs(parts: tuple[Part, ...], cls: str, x: str, y: str, steps: str | None = None,
+              title: str | None = None) -> str:
+    """One <text> whose runs are <tspan>s (a symbol, its subscript, a value: `svg.Part`, with
+    its class and baseline shift); `steps` (data-steps, which may be empty) and `title` (its
+    hover text) only where given."""
+    out = [f'<text class="{cls}" x="{x}" y="{y}"']
+    if steps is not None:
+        out.append(f' data-steps="{esc(steps)}"')
+    out.append(">")
+    if title is not None:
+        out.append(f"<title>{esc(title)}</title>")
+    for p in parts:
+        dy = f' dy="{p.dy}"' if p.dy else ""
+        out.append(f'<tspan class="{p.cls}"{dy}>{esc(p.text)}</tspan>')
+    out.append("</text>")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------------------ curves
+
+def curve_svg(c: Curve) -> Markup:
+    """An activation step's function over z in [-6, 6], with the step's entries on it. Entries
+    beyond ±6 sit at the edge with an arrow and their value; saturated ones are marked."""
+    marks = []
+    for p in c.marks:
+        cls = "pt" + (" edge" if p.edge else "") + (" is-sat" if p.sat else "")
+        label = ""
+        if p.label:
+            label = f'<text class="{p.label.cls}" x="{p.label.x}" y="{p.label.y}">{esc(p.label.text)}</text>'
+        marks.append(f'\n<g class="{cls}"><title>{esc(p.title)}</title><path class="{p.mark_cls}" '
+                     f'd="{p.mark}"/><circle cx="{p.cx}" cy="{p.cy}" r="{p.r}"/>{label}</g>')
+    notes = "".join([f'<text class="note{" " + t.cls if t.cls else ""}" x="{t.x}" y="{t.y}">{esc(t.text)}</text>'
+                     for t in c.notes])
+    cid = esc(c.id)
+    return Markup(
+        f'\n<figure class="curve curve-{c.op}">\n'
+        f'<svg viewBox="0 0 {c.width} {c.height}" width="{c.width}" height="{c.height}" role="img" '
+        f'aria-labelledby="{cid}-title {cid}-desc">\n'
+        f'<title id="{cid}-title">{esc(c.title)}</title>\n'
+        f'<desc id="{cid}-desc">{esc(c.desc)}</desc>\n'
+        f'{_frame_svg(c.frame)}{"".join(marks)}\n{notes}\n</svg>\n</figure>')
+
+
+@lru_cache(maxsize=256)  # a Frame is shared by every curve of its function and symbol
+def _frame_svg(f: Frame) -> str:
+    """What does not depend on the step's numbers: the grid, the axes and their ticks and
+    names, the function's polyline."""
+    grid = "".join([f'<line class="grid" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>' for x1, y1, x2, y2 in f.grid])
+    ticks = "".join([f'<text class="tick{" " + t.cls if t.cls else ""}" x="{t.x}" y="{t.y}">{esc(t.text)}</text>'
+                     for t in f.texts])
+    return (f'{grid}\n<path class="axes" d="{f.axes}"/>\n{ticks}\n'
+            f'{text_runs(f.x_name, "axis-name", *f.x_name_at)}\n{text_runs(f.y_name, "axis-name", *f.y_name_at)}\n'
+            f'<polyline class="fn" points="{f.points}"/>\n')
+
+
+# ----------------------------------------------------------------------- the cell diagram
+
+def diagram_svg(d: Diagram) -> Markup:
+    """The cell in Colah's layout (the variants drawn the same way, the GRU in its own), carrying
+    this example's values. Every part names the steps it belongs to in data-steps, and the page's
+    script lights the current step's parts up (class "lit", static/diagram.css)."""
+    out = [
+        f'<svg class="cell-diagram" viewBox="0 0 {d.width} {d.height}" width="{d.width}" height="{d.height}" '
+        f'role="img" aria-labelledby="diagram-title diagram-desc">\n'
+        f'<title id="diagram-title">{esc(d.title)}</title>\n'
+        f'<desc id="diagram-desc">{esc(d.desc)}</desc>\n'
+        f'<rect class="cell" x="{d.cell[0]}" y="{d.cell[1]}" width="{d.cell[2]}" height="{d.cell[3]}" rx="14"/>\n'
+    ]
+    for w in d.wires:
+        head = f'<polygon points="{w.head}"/>' if w.head else ""
+        out.append(f'<g class="wire{w.cls}" data-steps="{esc(w.steps)}"><path d="{w.d}"/>{head}</g>\n')
+    for t in d.dots:
+        out.append(f'<circle class="dot" cx="{t.cx}" cy="{t.cy}" r="3" data-steps="{esc(t.steps)}"/>\n')
+    for b in d.boxes:
+        name = f'<text class="gate" x="{b.nx}" y="{b.ny}">{esc(b.name)}</text>' if b.name else ""
+        out.append(f'<g class="{b.cls}" data-steps="{esc(b.steps)}"><title>{esc(b.title)}</title>'
+                   f'<rect x="{b.x}" y="{b.y}" width="{b.w}" height="{b.h}" rx="{b.rx}"/>'
+                   f'<text x="{b.tx}" y="{b.ty}">{esc(b.text)}</text>{name}</g>\n')
+    for n in d.nodes:
+        out.append(f'<g class="node {n.kind}" data-steps="{esc(n.steps)}"><title>{esc(n.title)}</title>'
+                   f'<circle cx="{n.cx}" cy="{n.cy}" r="{n.r}"/><path d="{n.sign}"/></g>\n')
+    for label in d.labels:
+        cls = f"label {label.cls}" if label.cls else "label"
+        out.append(text_runs(label.parts, cls, label.x, label.y, label.steps, label.title) + "\n")
+    out.append("</svg>")
+    return Markup("".join(out))
