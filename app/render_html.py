@@ -180,8 +180,35 @@ def _heading(title: str) -> tuple[str, Markup, str]:
     """(group, the step's own title as HTML, as plain text): "Forget gate: apply σ" is the step
     "Apply σ" under the heading "Forget gate"."""
     group, _, action = title.partition(": ")
-    html = latex_to_html(action[:1].upper() + action[1:] or group)
-    return group, html, html.striptags()
+    text = action[:1].upper() + action[1:] or group
+    return group, latex_to_html(text), plain_text(text)
+
+
+_SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_SUPERSCRIPT = dict(zip("0123456789hxT", "⁰¹²³⁴⁵⁶⁷⁸⁹ʰˣᵀ"))
+
+
+def _sub_text(sub: str) -> str:
+    """A subscript in plain text: Unicode subscripts where all its characters have one (hₜ₋₁),
+    else written _f, as LaTeX does (b_f: there is no subscript f)."""
+    if all(ch in _SUBSCRIPT for ch in sub):
+        return "".join(_SUBSCRIPT[ch] for ch in sub)
+    return f"_{sub}" if len(sub) == 1 else f"_({sub})"
+
+
+@lru_cache(maxsize=4096)
+def plain_text(latex: str) -> str:
+    """Our LaTeX subset as plain text, for places that cannot hold HTML (a <select>'s options):
+    subscripts stay visible (b_f, hₜ₋₁), not flattened into "bf"."""
+    s = latex
+    for tex, text in _LATEX_SYMBOLS:
+        s = s.replace(tex, text)
+    s = _TEXT.sub(r"\1", s)
+    s = _SUB_BRACED.sub(lambda mt: _sub_text(mt.group(1)), s)
+    s = _SUB_CHAR.sub(lambda mt: _sub_text(mt.group(1)), s)
+    s = _SUP_BRACED.sub(lambda mt: "".join(_SUPERSCRIPT.get(ch, ch) for ch in mt.group(1)), s)
+    s = _SUP_CHAR.sub(lambda mt: _SUPERSCRIPT.get(mt.group(1), "^" + mt.group(1)), s)
+    return s.replace("{", "").replace("}", "")  # what is left of them only grouped
 
 
 def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
@@ -285,9 +312,21 @@ def _dimensions(variant: str, concat: str, n: int, m: int, T: int | None, k: int
         terms += [("kn", f"{k}·{n}", k * n), ("k", f"{k}", k)]
     params = (" + ".join(t[0] for t in terms) + " = " + " + ".join(t[1] for t in terms)
               + f" = {sum(t[2] for t in terms)}")
-    rows_html = Markup("\n".join(f'<tr><th scope="row">{escape(symbol)}</th><td>{escape(meaning)}</td>'
-                                  f'<td>{escape(shape)}</td></tr>' for symbol, meaning, shape in rows))
-    return {"rows": rows, "rows_html": rows_html, "n": n, "m": m, "params": params}
+    # Laid on its side, one column per symbol: the whole table fits one line of the screen, first
+    # thing of the worked example; what each symbol is shows on hover and in its own row.
+    symbols = "".join(f'<th scope="col" title="{escape(_plain_html(meaning))}">{escape(symbol)}</th>'
+                      for symbol, meaning, _ in rows)
+    shapes = "".join(f"<td>{escape(shape)}</td>" for _, _, shape in rows)
+    meanings = "".join(f"<td>{escape(meaning)}</td>" for _, meaning, _ in rows)
+    columns_html = Markup(f'<thead><tr><th scope="row">Symbol</th>{symbols}</tr></thead>\n<tbody>'
+                          f'<tr><th scope="row">Shape</th>{shapes}</tr>\n'
+                          f'<tr class="what"><th scope="row">What it is</th>{meanings}</tr></tbody>')
+    return {"rows": rows, "columns_html": columns_html, "n": n, "m": m, "params": params,
+            "order": "[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]"}
+
+
+def _plain_html(html) -> str:
+    return re.sub(r"<[^>]+>", "", str(html))
 
 
 def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forward",
@@ -313,9 +352,16 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     if part == "backward":
         return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
                 "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None}
-    if spec.diagram is not None:  # a sequence: the cell of every time step
-        view["diagram"] = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name)
-        view["diagram_svg"] = diagram_svg(view["diagram"])
+    if spec.diagram is not None:
+        # A sequence: the cell with each time step's values (those on this page), the one of the
+        # step being read shown (static/app.js); without a script, the first.
+        times = [None] if not inp.is_sequence else [time] if time else range(1, inp.T + 1)
+        view["figures"] = []
+        for k, t in enumerate(times):
+            d = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name, t)
+            view["figures"].append(View(t=t or 0, svg=diagram_svg(d, f"-t{t}" if t else ""), caption=d.caption,
+                                        hidden=k > 0))
+        view["diagram"] = d
     return view
 
 

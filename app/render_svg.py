@@ -82,15 +82,15 @@ def _frame_svg(f: Frame) -> str:
 
 # ----------------------------------------------------------------------- the cell diagram
 
-def diagram_svg(d: Diagram) -> Markup:
+def diagram_svg(d: Diagram, key: str = "") -> Markup:
     """The cell in Colah's layout (the variants drawn the same way, the GRU in its own), carrying
     this example's values. Every part names the steps it belongs to in data-steps, and the page's
     script lights the current step's parts up (class "lit", static/diagram.css)."""
     out = [
         f'<svg class="cell-diagram" viewBox="0 0 {d.width} {d.height}" width="{d.width}" height="{d.height}" '
-        f'role="img" aria-labelledby="diagram-title diagram-desc">\n'
-        f'<title id="diagram-title">{esc(d.title)}</title>\n'
-        f'<desc id="diagram-desc">{esc(d.desc)}</desc>\n'
+        f'role="img" aria-labelledby="diagram-title{key} diagram-desc{key}">\n'
+        f'<title id="diagram-title{key}">{esc(d.title)}</title>\n'
+        f'<desc id="diagram-desc{key}">{esc(d.desc)}</desc>\n'
         f'<rect class="cell" x="{d.cell[0]}" y="{d.cell[1]}" width="{d.cell[2]}" height="{d.cell[3]}" rx="14"/>\n'
     ]
     for w in d.wires:

@@ -3,6 +3,7 @@ and backward pass (GET /backward), the form (POST to either, which redirects to 
 live editing (POST /fragment), random examples, LaTeX, and a minimal route."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
@@ -120,12 +121,36 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
 
-@lru_cache(maxsize=8)  # per path the app is mounted at (the page's own URL): the same every request
-def _presets_view(index_url: str) -> Markup:
-    """The list of presets (<li>s), each its title as a link and its description."""
-    return Markup("\n".join(f'<li><a href="{escape(f"{index_url}?{query}")}">{escape(p.title)}</a> '
-                             f'<span class="desc">{latex_to_html(p.description)}</span></li>'
-                             for p, query in _preset_queries()))
+@lru_cache(maxsize=64)  # per mount path and current preset (a dozen or so): the same every request
+def _presets_view(index_url: str, current: str | None) -> Markup:
+    """The examples as a compact chooser (<li>s): each title a link, its description on hover
+    and in words for screen readers; the one on this page marked (aria-current) and described."""
+    items = []
+    for p, query in _preset_queries():
+        here = ' aria-current="page"' if p.key == current else ""
+        items.append(f'<li><a href="{escape(f"{index_url}?{query}")}"{here} title="{escape(_plain(p.description))}">'
+                     f'{escape(p.title)}</a></li>')
+    return Markup("\n".join(items))
+
+
+@lru_cache(maxsize=64)
+def _current_description(current: str | None) -> Markup:
+    preset = next((p for p in presets.PRESETS if p.key == current), None)
+    return latex_to_html(preset.description) if preset else Markup("")
+
+
+def _plain(latex: str) -> str:
+    return re.sub(r"<[^>]+>", "", str(latex_to_html(latex)))
+
+
+@lru_cache(maxsize=None)
+def _preset_keys() -> dict[str, str]:
+    """Each preset's link query (its example), to tell which one a page shows."""
+    return {to_query(p.example): p.key for p in presets.PRESETS}
+
+
+def _current_preset(ex: example.Example) -> str | None:
+    return _preset_keys().get(ex.query) if ex.ok else None
 
 
 def _paging(ex: example.Example, part: str, time) -> budget.Paging | None:
@@ -177,11 +202,13 @@ def _render(ex: example.Example, part: str, time=None, only=None, **links):
     """`links` replaces the page's links (`_context`): a short link's page (shortlinks.py)."""
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
-    presets_view = _presets_view(url_for("page.index"))
+    current = _current_preset(ex)
+    presets_view = _presets_view(url_for("page.index"), current)
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            heading=_heading(ex),
                            choices=choices(fields, errors),
-                           presets=presets_view, **{**_context(ex, part, time, only), **links})
+                           presets=presets_view, preset_description=_current_description(current),
+                           **{**_context(ex, part, time, only), **links})
     return html, 200 if ex.ok else 400
 
 

@@ -11,7 +11,7 @@
   if (!form || !worked) return;
   document.documentElement.classList.add("js");
 
-  const state = { active: null, showAll: false, colour: true, seq: 0, pending: false };
+  const state = { active: null, showAll: false, colour: true, seq: 0, pending: false, loaded: false };
   const stepEls = () => Array.from(worked.querySelectorAll("article[data-step]"));
   const byId = (id) => worked.querySelector(`article[data-step="${CSS.escape(id)}"]`);
 
@@ -33,8 +33,23 @@
       td.classList.add("editable");
     }
     for (const fig of worked.querySelectorAll(".expr figure:last-of-type td")) fig.tabIndex = 0;
-    const wanted = fromHash() || (state.active && byId(state.active) ? state.active : null);
+    const linked = fromHash();
+    const wanted = linked || (state.active && byId(state.active) ? state.active : null);
     activate(wanted || stepEls()[0]?.dataset.step, false);
+    // A link to a step (#f.sigmoid): the browser scrolled before the other steps were hidden.
+    if (linked && !state.loaded) requestAnimationFrame(() => showHeading(byId(linked)));
+    state.loaded = true;
+  }
+
+  // Bring a step's heading into view just below the stepper (sticky at the top of the screen),
+  // unless it is already there, whole and uncovered.
+  function showHeading(step) {
+    const nav = worked.querySelector(".stepper");
+    const head = step.querySelector("h4") || step;
+    const r = head.getBoundingClientRect();
+    const below = Math.max(nav.getBoundingClientRect().bottom, 0);
+    if (r.top >= below && r.bottom <= window.innerHeight) return;
+    window.scrollBy({ top: r.top - nav.offsetHeight - 8 });
   }
 
   // A row of matrices too wide for the screen scrolls in its own box: reachable by keyboard.
@@ -71,14 +86,18 @@
     }
     nav.querySelector(".jump").value = id;
     markScrollers();
+    // A sequence's cell diagram shows the values of the active step's time step.
+    const figures = worked.querySelectorAll(".diagram-at[data-time]");
+    if (figures.length > 1) {
+      for (const f of figures) f.hidden = Number(f.dataset.time) !== timeOf(id);
+    }
     // The diagram and anything else tagged with the steps it belongs to lights up.
     for (const part of document.querySelectorAll("[data-steps]")) {
       part.classList.toggle("lit", part.dataset.steps.split(" ").includes(id));
     }
     if (push) {
       history.pushState(null, "", `#${id}`);
-      if (!state.showAll) nav.scrollIntoView({ block: "nearest" });
-      else steps[index].scrollIntoView({ block: "nearest" });
+      showHeading(steps[index]);
     }
   }
 
@@ -159,7 +178,9 @@
 
   window.addEventListener("popstate", () => {
     const id = fromHash();
-    if (id) activate(id, false);
+    if (!id) return;
+    activate(id, false);
+    requestAnimationFrame(() => showHeading(byId(id)));  // it may have been hidden when the browser scrolled
   });
 
   // ---------------------------------------------------------------- live editing

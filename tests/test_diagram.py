@@ -271,7 +271,8 @@ def used_ids(svg: str) -> set[str]:
 def test_every_variant_and_sequence_has_its_diagram(client, preset):
     html = client.get(link(preset.example)).get_data(as_text=True)
     svg = svg_of(html)
-    assert 'role="img"' in svg and '<title id="diagram-title">' in svg and '<desc id="diagram-desc">' in svg
+    key = "-t1" if preset.example.is_sequence else ""  # a sequence: one picture per time step
+    assert 'role="img"' in svg and f'<title id="diagram-title{key}">' in svg and f'<desc id="diagram-desc{key}">' in svg
     assert not re.search(r"\sstyle\s*=", svg, re.I)
     ids = forward_ids(preset.example)
     used = used_ids(svg)
@@ -341,11 +342,17 @@ def test_the_gru_has_no_cell_state_line(client):
                                                          cell_diagram(preset.example, unroll(preset.example)).labels}
 
 
-def test_a_sequence_draws_the_last_step_and_lights_for_every_time_step(client):
+def test_a_sequence_draws_each_time_step_and_lights_for_every_time_step(client):
+    """One picture per time step, each with that time step's values (the page's script shows
+    the one of the step being read; without it, the first); every part lights at every t."""
     preset = next(p for p in presets.PRESETS if p.key == "sequence")
     res = unroll(preset.example, with_grads=False)
     html = client.get(link(preset.example)).get_data(as_text=True)
-    svg = svg_of(html)
+    figures = re.findall(r'<div class="diagram-at" data-time="(\d)"( hidden)?>', html)
+    assert figures == [("1", ""), ("2", " hidden"), ("3", " hidden")]
+    first = svg_of(html)
+    assert "t = 1 of 3" in text(first) and f"ht−1 = {short_vector(preset.example['h_prev'])}" in text(first)
+    svg = svg_of(html[html.index('data-time="3"'):])
     # the forget layer lights at t = 1, 2 and 3
     assert re.search(r'<g class="layer" data-steps="t1.f.matmul t2.f.matmul t3.f.matmul t1.f.bias', svg)
     flat = text(svg)

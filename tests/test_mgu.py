@@ -92,7 +92,7 @@ def test_the_diagram_draws_one_gate_and_lights_every_step_of_a_sequence(client):
     ex = random_example(np.random.default_rng(89), "mgu", n=2, m=3, T=3, concat="xh")
     data = post_ok(client, api_body(ex))
     html = client.get(data["permalink"]).get_data(as_text=True)
-    start = html.index('<svg class="cell-diagram"')
+    start = html.index('<svg class="cell-diagram"', html.index('<div class="diagram-at" data-time="3"'))
     svg = html[start:html.index("</svg>", start)]
     used = {s for steps in re.findall(r'data-steps="([^"]*)"', svg) for s in steps.split()}
     assert used == {s["id"] for s in data["steps"]}  # every step of t = 1, 2, 3 lights some part

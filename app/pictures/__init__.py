@@ -44,10 +44,10 @@ __all__ = ["Carousel", "Chain", "Curve", "Diagram", "Shown", "carousel_plot", "c
            "gru", "lstm", "svg"]
 
 
-def cell_diagram(inp, res, layout: Callable, name: str) -> Diagram:
+def cell_diagram(inp, res, layout: Callable, name: str, t: int | None = None) -> Diagram:
     """The cell of `inp` (a `fields.Inputs`) drawn by `layout`, with this example's values on its wires.
-    `res` is a `sequence.Unrolled`. For a sequence the values are the last time step's and every
-    part lists its step ids at *every* time step (t1.f.matmul t2.f.matmul …): stepping through
+    `res` is a `sequence.Unrolled`. For a sequence the values are time step `t`'s (by default
+    the last's) and every part lists its step ids at *every* time step (t1.f.matmul t2.f.matmul …): stepping through
     any time step lights the same parts, since every step runs the same cell."""
-    ex = shown(inp, res)
+    ex = shown(inp, res, t)
     return tagged(layout(ex, inp), ex, name)

@@ -28,6 +28,7 @@ class Shown:
     concat: str  # "hx" or "xh"
     sequence: bool
     ids: frozenset[str]  # every step id of the trace, prefixed ones included
+    t: int = 1  # the time step whose values these are (T: the last)
 
     @property
     def order(self) -> str:
@@ -35,22 +36,23 @@ class Shown:
         return "[hₜ₋₁, xₜ]" if self.concat == "hx" else "[xₜ, hₜ₋₁]"
 
 
-def shown(inp, res) -> Shown:
+def shown(inp, res, t: int | None = None) -> Shown:
     """The last time step's values of `inp` (a `fields.Inputs`), from `res` (its `sequence.Unrolled`)."""
     T = len(res.timesteps)
+    t = T if t is None else t
     ids = frozenset(s.id for s in res.steps)
     common = dict(last=res.last, n=inp.n, m=inp.m, concat=inp.concat, sequence=inp.is_sequence, ids=ids)
     if not inp.is_sequence:
         return Shown(x=inp["x"], h_prev=inp["h_prev"], C_prev=inp.get("C_prev"),
                      result={s.id: s.result.value for s in res.steps}, T=1, **common)
-    prefix = f"t{T}."
-    prev = res.timesteps[-2] if T > 1 else None
+    prefix = f"t{t}."
+    prev = res.timesteps[t - 2] if t > 1 else None
     return Shown(
-        x=inp["x"].reshape(inp.T, inp.m)[-1],
+        x=inp["x"].reshape(inp.T, inp.m)[t - 1],
         h_prev=prev["h"] if prev else inp["h_prev"],
         C_prev=(prev.get("C") if prev else inp.get("C_prev")),
         result={s.id[len(prefix):]: s.result.value for s in res.steps if s.id.startswith(prefix)},
-        T=T, **common,
+        T=T, t=t, **{**common, "last": res.timesteps[t - 1]},
     )
 
 
@@ -84,18 +86,19 @@ def tagged(d: Diagram, ex: Shown, name: str) -> Diagram:
                 labels=retag(d.labels))
     if not ex.sequence:
         return d
-    T = ex.T
+    T, t = ex.T, ex.t
+    which = "the last one" if t == T else f"time step {t}"
     note = Label(coord(float(d.cell[0]) + 10), coord(float(d.cell[1]) + 18),
-                 runs(("t", "nm"), (f" = {T} of {T}", "val")), "",
-                 f"The values are those of the last time step, t = {T}", "note")
+                 runs(("t", "nm"), (f" = {t} of {T}", "val")), "",
+                 f"The values are those of time step t = {t}", "note")
     return replace(
         d, labels=(*d.labels, note),
-        title=f"{d.title}, at the last time step t = {T} of {T}",
+        title=f"{d.title}, at time step t = {t} of {T}",
         desc=(f"{d.desc} This is a sequence of {T} time steps; every step runs this same cell. The "
-              f"values shown are those of the last time step, t = {T} (xₜ = x_{T}, hₜ₋₁ = h_{T - 1}); "
+              f"values shown are those of time step t = {t} (xₜ = x_{t}, hₜ₋₁ = h_{t - 1}); "
               f"stepping through any time step lights the parts that step belongs to."),
-        caption=(f"The {name} cell of every time step, with the values of the last one, "
-                 f"t = {T} of {T}. Each of the {T} time steps runs this same cell: when you step through "
-                 f"the timeline, the current step's parts light up whatever its t; hover a wire for all "
-                 f"of its entries at t = {T}."),
+        caption=(f"The {name} cell of every time step, with the values of {which}, "
+                 f"t = {t} of {T}. Each of the {T} time steps runs this same cell: when you step through "
+                 f"the timeline, the picture shows that time step's values and the current step's parts "
+                 f"light up; hover a wire for all of its entries."),
     )
