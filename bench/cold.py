@@ -15,8 +15,15 @@ cold rows vary the example on every request (x = 1, 2, k with k = 1, 2, 3, …, 
 this checkout in the same process, as the package `app_before`; the two take turns, by
 blocks of `--block` requests (20 before, 20 after, …), so that both see the same machine load,
 which on a shared machine moves by more than the differences measured. Both get the same
-examples (the same k). Without `--before`, only this checkout is measured. Reports the median per route and
-checkout, and the speed-up (before / after).
+examples (the same k). Without `--before`, only this checkout is measured. Reports the median
+per route and checkout, and the speed-up (before / after).
+
+`--sample ROUTE` instead profiles one route of this checkout (of REV, with `--before`) by
+sampling (`sample`): the share of the time spent in each function, with and without what it
+calls.
+
+    python3 bench/cold.py --before 8331d38 --renders 400 --block 10
+    python3 bench/cold.py --sample seed-cold
 """
 from __future__ import annotations
 
@@ -24,11 +31,13 @@ import argparse
 import importlib
 import importlib.util
 import json
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +101,47 @@ def measure(checkouts: dict[str, str], renders: int, block: int) -> dict[str, di
     return times
 
 
+def sample(package: str, root: Path, route: str, requests: int, top: int) -> None:
+    """Where one route's time goes, as shares of samples: a SIGPROF every 0.5 ms of CPU time
+    notes each function on the stack (inclusive) and the innermost one (own). Unlike cProfile,
+    which adds a fixed cost to every call and so inflates code made of many small calls, the
+    shares are those of the real time."""
+    call = calls(package)[route]
+    for k in range(-30, 0):  # warm
+        call(k)
+    inclusive, own, total = Counter(), Counter(), 0
+
+    def name(code) -> str:
+        file = code.co_filename
+        file = file[len(str(root)) + 1:] if file.startswith(str(root)) else file.split("site-packages/")[-1]
+        return f"{file}:{code.co_name}"
+
+    def tick(signum, frame):
+        nonlocal total
+        total += 1
+        own[name(frame.f_code)] += 1
+        seen = set()
+        while frame is not None and frame.f_code.co_filename != __file__:  # not this harness
+            key = name(frame.f_code)
+            if key not in seen:
+                seen.add(key)
+                inclusive[key] += 1
+            frame = frame.f_back
+
+    signal.signal(signal.SIGPROF, tick)
+    signal.setitimer(signal.ITIMER_PROF, 0.0005, 0.0005)
+    t0 = time.perf_counter()
+    for k in range(requests):
+        call(k)
+    elapsed = time.perf_counter() - t0
+    signal.setitimer(signal.ITIMER_PROF, 0, 0)
+    print(f"{route}: {elapsed / requests * 1e3:.2f} ms per request, {total} samples")
+    for title, counts in (("inclusive (the function and what it calls)", inclusive), ("own", own)):
+        print(f"--- {title}")
+        for key, n in counts.most_common(top):
+            print(f"{n / total:6.1%}  {key}")
+
+
 def export(rev: str, into: Path) -> Path:
     """The tree of commit `rev` of this repository, as files under `into` (git archive | tar)."""
     archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", "--format=tar", rev], stdout=subprocess.PIPE)
@@ -113,9 +163,18 @@ def main(argv=None) -> int:
     ap.add_argument("--before", metavar="REV", help="a commit to measure beside this checkout")
     ap.add_argument("--renders", type=int, default=300, help="requests per route and checkout (default 300)")
     ap.add_argument("--block", type=int, default=20, help="requests in a row per checkout (default 20)")
+    ap.add_argument("--sample", metavar="ROUTE", choices=ROUTES,
+                    help="instead: where ROUTE's time goes (a sampling profile) in this checkout, "
+                         "or in REV with --before")
+    ap.add_argument("--top", type=int, default=40, help="rows of the sampling profile (default 40)")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="lstm-cold-") as tmp:
+        if args.sample:  # this checkout's route, or with --before that commit's
+            package, root = ("app_before", export(args.before, Path(tmp))) if args.before else ("app", ROOT)
+            load(root, package)
+            sample(package, root, args.sample, args.renders * 5, args.top)
+            return 0
         checkouts = {}
         if args.before:
             load(export(args.before, Path(tmp)), "app_before")
