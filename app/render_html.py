@@ -325,6 +325,16 @@ def _dimensions(variant: str, concat: str, n: int, m: int, T: int | None, k: int
             "order": "[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]"}
 
 
+_BRACED_SUB = re.compile(r"_\{([^{}]*)\}")
+
+
+def message_html(message: str) -> Markup:
+    """A message as the page shows it: escaped, with its braced subscripts as subscripts
+    (h_{t-1} → h<sub>t−1</sub>). Single-letter ones stay as written: a message also names
+    fields, and h_prev or b_f there is the field's name, not h with a subscript."""
+    return Markup(_BRACED_SUB.sub(lambda mt: f"<sub>{mt.group(1).replace('-', '−')}</sub>", str(escape(message))))
+
+
 def _plain_html(html) -> str:
     return re.sub(r"<[^>]+>", "", str(html))
 

@@ -231,7 +231,31 @@
     }
   }
 
+  // A message's braced subscripts as subscripts, as the server writes them (h_{t-1} → hₜ₋₁).
+  function withSubscripts(text) {
+    const parts = text.split(/_\{([^{}]*)\}/);
+    return parts.map((part, k) => {
+      if (k % 2 === 0) return document.createTextNode(part);
+      const sub = document.createElement("sub");
+      sub.textContent = part.replaceAll("-", "−");
+      return sub;
+    });
+  }
+
   function showErrors(errors) {
+    // Also where the learner is looking: at the top of the steps, with a way to the field.
+    const live = worked.querySelector(".live-errors");
+    if (live) {
+      live.hidden = !errors.length;
+      live.replaceChildren(...errors.slice(0, 3).map((e) => {
+        const p = document.createElement("p");
+        const a = document.createElement("a");
+        a.href = `#field-${e.field}`;
+        a.append(...withSubscripts(e.message));
+        p.append(a);
+        return p;
+      }));
+    }
     const byField = new Map(errors.map((e) => [e.field, e.message]));
     for (const input of form.querySelectorAll(".field input, .field textarea")) {
       const name = input.name;
@@ -247,7 +271,7 @@
           p.id = `error-${name}`;
           field.append(p);
         }
-        p.textContent = message;
+        p.replaceChildren(...withSubscripts(message));
         input.setAttribute("aria-invalid", "true");
         described.push(p.id);
         byField.delete(name);
@@ -271,7 +295,7 @@
     }
     summary.replaceChildren(...Array.from(byField.values(), (m) => {
       const p = document.createElement("p");
-      p.textContent = m;
+      p.replaceChildren(...withSubscripts(m));
       return p;
     }));
   }

@@ -329,7 +329,7 @@ def carousel_plot(inp, res, words: str, *, forget: bool = True, peephole: bool =
         "were a plain tanh RNN's state with recurrent weight 1, each step multiplies by tanh′ = 1 − "
         "h<sub>t</sub><sup>2</sup> ≤ 1 (a real RNN also multiplies by its weights). Only the direct path "
         "along C is drawn; C<sub>{}−k</sub> also reaches the loss through h and the gates of later steps, "
-        "which the backward steps below add in. Hover a point for its exact value.").format(last)
+        "which the backward steps below add in. Hover (or tap) a point for its exact value.").format(last)
     notes = []
     if not no_forget and bool(np.all(fK == 1.0)):
         notes.append(M("Here every f is exactly 1 in float64 (σ saturates), so this cell's lines lie on the "
