@@ -66,6 +66,8 @@ def create_app(test_config=None) -> Flask:
     app.wsgi_app = _TrustedRequest(app.wsgi_app, app.config)
 
     from . import api, cache, shortlinks, views
+    from .render_html import message_html
+    app.jinja_env.filters["subscripts"] = message_html  # a message's h_{t-1} as h<sub>t−1</sub>
     from .parse import ALL_FIELDS
     # a query with any of these is an example (views._from_query), or a short link's (?link=)
     link_keys = (*ALL_FIELDS, "z", "link")

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .cells import VARIANTS, FormGroup
 from .fields import BY_NAME, FIELDS, uses
 from .markup import esc
-from .render_html import latex_to_html
+from .render_html import latex_to_html, message_html
 
 _STATE = FormGroup("Input and previous state", "", tuple(f.name for f in FIELDS if f.group == "state"),
                    kind="state")
@@ -43,7 +43,7 @@ def _input_html(name: str, text: str, error: str | None) -> Markup:
     else:
         control = (f'<input name="{name}" id="field-{name}" value="{esc(text)}" spellcheck="false" '
                    f'autocomplete="off" aria-describedby="{described}"{invalid}>')
-    message = f'<p class="error" id="error-{name}">{esc(error)}</p>' if error else ""
+    message = f'<p class="error" id="error-{name}">{message_html(error)}</p>' if error else ""
     return Markup(f'<div class="field{" invalid" if error else ""}">\n{_label_html(name)}\n{control}\n'
                   f'{message}\n</div>')
 

@@ -16,7 +16,7 @@ from .fields import ALL_FIELDS
 from .form import choices, form_view
 from .parse import MAX_DIM
 from .permalink import LINK_LIMIT, to_query
-from .render_html import latex_to_html, message_html, page_view
+from .render_html import latex_to_html, page_view
 
 bp = Blueprint("page", __name__)
 
@@ -200,7 +200,7 @@ def _heading(ex: example.Example) -> str:
 
 def _render(ex: example.Example, part: str, time=None, only=None, **links):
     """`links` replaces the page's links (`_context`): a short link's page (shortlinks.py)."""
-    errors = {e["field"]: message_html(e["message"]) for e in ex.errors}
+    errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     current = _current_preset(ex)
     presets_view = _presets_view(url_for("page.index"), current)
