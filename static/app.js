@@ -218,7 +218,9 @@
       if (section) section.classList.add("stale");
       return;
     }
-    worked.innerHTML = reply.html;
+    const next = document.createElement("template");
+    next.innerHTML = reply.html;
+    morph(worked, next.content, true);
     setUp();
     if (state.pending) {
       state.pending = false;
@@ -398,6 +400,48 @@
   }
 
   // ---------------------------------------------------------------------- LaTeX
+
+  // Live editing changes numbers far more often than shapes: rather than swap the whole worked
+  // section (the browser would parse, lay out and paint all of it again), patch the page in
+  // place — text that changed, attributes that changed — and replace only the nodes whose kind
+  // differs. What this script adds (the lit parts, the editable cells, the active step, the copy
+  // buttons) it keeps or puts back in setUp().
+  const KEEP_CLASSES = ["lit", "editable", "stepping", "no-colour"];
+  const KEEP_ATTRIBUTES = new Set(["tabindex", "aria-current"]);
+
+  function morph(current, next, childrenOnly = false) {
+    if (!childrenOnly) {
+      if (current.nodeType !== next.nodeType || current.nodeName !== next.nodeName) {
+        current.replaceWith(next);
+        return;
+      }
+      if (current.nodeType === Node.TEXT_NODE || current.nodeType === Node.COMMENT_NODE) {
+        if (current.data !== next.data) current.data = next.data;
+        return;
+      }
+      for (const { name, value } of Array.from(next.attributes)) {
+        let wanted = value;
+        if (name === "class") {
+          const kept = KEEP_CLASSES.filter((c) => current.classList.contains(c) && !next.classList.contains(c));
+          wanted = [value, ...kept].join(" ").trim();
+        }
+        if (current.getAttribute(name) !== wanted) current.setAttribute(name, wanted);
+      }
+      for (const { name } of Array.from(current.attributes)) {
+        if (!next.hasAttribute(name) && !KEEP_ATTRIBUTES.has(name) && !(name === "class" && KEEP_CLASSES.some((c) => current.classList.contains(c)))) {
+          current.removeAttribute(name);
+        }
+      }
+      if (current.nodeName === "TEXTAREA" || current.nodeName === "INPUT") return;
+    }
+    const have = Array.from(current.childNodes);
+    const want = Array.from(next.childNodes);
+    want.forEach((child, k) => {
+      if (k < have.length) morph(have[k], child);
+      else current.append(child);
+    });
+    for (let k = want.length; k < have.length; k++) have[k].remove();
+  }
 
   function addCopyButton(step) {
     if (step.querySelector("button.copy")) return;

@@ -113,6 +113,23 @@ def test_editing_a_value_updates_the_dependent_steps_and_the_url_without_a_reloa
     assert page.evaluate("performance.getEntriesByName('live-update').length") >= 1
 
 
+def test_a_new_number_of_the_same_shape_is_patched_in_place(page, live_server):
+    """Live editing keeps the page's elements and changes only what changed (app.js morph):
+    the diagram and the step's result table are the same objects after the update."""
+    page.goto(live_server("/#f.bias"))
+    page.evaluate("""() => {
+      window.__svg = document.querySelector('.cell-diagram');
+      window.__table = document.querySelector('[data-step="f.bias"] figure:last-of-type table');
+    }""")
+    page.fill("#field-b_f", "1, 2, 5")
+    expect(page.locator('[data-step="f.bias"] figure').last).to_contain_text("138")
+    kept = page.evaluate("""() => ({svg: window.__svg.isConnected, table: window.__table.isConnected,
+      text: window.__table.textContent})""")
+    assert kept["svg"] and kept["table"] and "138" in kept["text"], kept
+    assert active_step(page) == "f.bias"
+    expect(page.locator('[data-step="f.bias"] button.copy')).to_have_count(1)  # put back, once
+
+
 def test_bad_text_shows_its_message_as_you_type_and_dims_the_last_good_result(page, live_server):
     page.goto(live_server("/#f.bias"))
     page.fill("#field-b_f", "1, 2, banana")
