@@ -77,9 +77,12 @@ def _parts(x: float) -> tuple[str, int | None]:
 def _written(x: float) -> tuple[str, str, bool]:
     """(show, latex, is_rounded) of x."""
     mantissa, power = _parts(x)
+    # The page writes a true minus (−0.5, as its ranges and formulas do); LaTeX keeps "-", which
+    # it typesets as a minus itself.
+    shown = mantissa.replace("-", "\u2212", 1)
     if power is None:
-        return mantissa, mantissa, float(mantissa) != x
-    return (f"{mantissa}×10{str(power).translate(_SUPERSCRIPT)}", rf"{mantissa} \times 10^{{{power}}}",
+        return shown, mantissa, float(mantissa) != x
+    return (f"{shown}×10{str(power).translate(_SUPERSCRIPT)}", rf"{mantissa} \times 10^{{{power}}}",
             float(f"{mantissa}e{power}") != x)
 
 
@@ -97,8 +100,8 @@ def is_rounded(x: float) -> bool:
 
 
 def signed(text: str) -> str:
-    """Parenthesise a negative number inside a product: 2·(-3), not 2·-3."""
-    return f"({text})" if text.startswith("-") else text
+    """Parenthesise a negative number inside a product: 2·(−3), not 2·−3."""
+    return f"({text})" if text.startswith(("-", "\u2212")) else text
 
 
 class Saturation(NamedTuple):

@@ -192,7 +192,7 @@
     if (!state.pending) performance.mark("edit");
     state.pending = true;
     clearTimeout(timer);
-    timer = setTimeout(update, 25); // a short pause: a burst of keys sends one request
+    timer = setTimeout(update, 8); // a short pause: keys pressed together send one request
   });
   form.addEventListener("change", (e) => {
     if (e.target.matches("select")) update();

@@ -87,14 +87,14 @@ def test_the_diagram_sits_after_the_dimensions_and_before_the_steps(seed_html):
 
 def test_the_wires_carry_the_seed_examples_values(seed_html):
     svg = text(svg_of(seed_html))
-    for label in ("f = [1, 1, 1]", "i = [0.9999999997, 1, 1]", "Ct−1 = [0.5, -1, 2]", "ht−1 = [4, 5, 6]",
-                  "xt = [1, 2, 3]", "v = [1, 2, 3, … 6]", "Ct = [0.1636, -0.5618, 2.2449]",
-                  "ht = [0.1186, -0.2800, 0.5617]", "o = [0.7311, 0.5498, 0.5744]",
-                  "C̃ = [-0.3364, 0.4382, 0.2449]"):
+    for label in ("f = [1, 1, 1]", "i = [0.9999999997, 1, 1]", "Ct−1 = [0.5, −1, 2]", "ht−1 = [4, 5, 6]",
+                  "xt = [1, 2, 3]", "v = [1, 2, 3, … 6]", "Ct = [0.1636, −0.5618, 2.2449]",
+                  "ht = [0.1186, −0.2800, 0.5617]", "o = [0.7311, 0.5498, 0.5744]",
+                  "C̃ = [−0.3364, 0.4382, 0.2449]"):
         assert label in svg, label
     # the description says the key values too
     desc = re.search(r'<desc id="diagram-desc">(.*?)</desc>', seed_html, re.S).group(1)
-    assert "f = [1, 1, 1]" in unescape(desc) and "hₜ = [0.1186, -0.2800, 0.5617]" in unescape(desc)
+    assert "f = [1, 1, 1]" in unescape(desc) and "hₜ = [0.1186, −0.2800, 0.5617]" in unescape(desc)
 
 
 def test_the_diagram_follows_the_numbers(client):
@@ -149,7 +149,7 @@ def test_points_within_range_sit_on_the_curve_with_their_exact_values_on_hover(s
 def test_points_left_of_the_range_sit_at_the_left_edge(client):
     html = client.get(link(presets.ANSWER)).get_data(as_text=True)  # z_o = [-10, -10, 10]
     points = curve_points(article(html, "o.sigmoid"))
-    assert [text(re.search(r"<text[^>]*>.*?</text>", p).group(0)) for p in points] == ["← -10", "← -10", "10 →"]
+    assert [text(re.search(r"<text[^>]*>.*?</text>", p).group(0)) for p in points] == ["← −10", "← −10", "10 →"]
     assert all(" edge" in p and "is-sat" not in p for p in points)
 
 
@@ -200,8 +200,8 @@ def test_many_points_beyond_the_edge_are_summed_up():
 
 def test_short_vector_shows_four_entries_in_full_and_longer_ones_by_their_size():
     assert short_vector([1.0, 1.0, 1.0]) == "[1, 1, 1]"
-    assert short_vector([0.5, -1, 2, 4]) == "[0.5, -1, 2, 4]"
-    assert short_vector([0.52, -0.1, 0.9] + [0.0] * 13) == "[0.52, -0.1, 0.9, … 16]"
+    assert short_vector([0.5, -1, 2, 4]) == "[0.5, −1, 2, 4]"
+    assert short_vector([0.52, -0.1, 0.9] + [0.0] * 13) == "[0.52, −0.1, 0.9, … 16]"
 
 
 def test_the_diagram_has_room_for_its_labels():

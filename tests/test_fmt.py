@@ -17,6 +17,18 @@ SCI_SHOW = re.compile(r"(-?\d(?:\.\d+)?)×10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]
 SCI_LATEX = re.compile(r"(-?\d(?:\.\d+)?) \\times 10\^\{(-?\d+)\}")
 
 
+def page_text(x) -> str:
+    """What the page shows, with its true minus (U+2212) written "-" to compare with the texts
+    below; `test_the_page_writes_a_true_minus` checks the minus itself."""
+    return fmt.show(x).replace("\u2212", "-")
+
+
+def test_the_page_writes_a_true_minus_and_latex_a_hyphen():
+    assert fmt.show(-0.5) == "\u22120.5" and fmt.show(-2.79e-10) == "\u22122.79×10⁻¹⁰"
+    assert fmt.latex(-0.5) == "-0.5" and fmt.exact(-0.5) == "-0.5"  # LaTeX typesets "-" as a minus
+    assert fmt.signed(fmt.show(-3)) == "(\u22123)"
+
+
 def sigma(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
@@ -35,17 +47,17 @@ def decode(shown: str) -> tuple[str, float]:
 @given(st.integers(-(10**15) + 1, 10**15 - 1))
 def test_integers_print_as_integers(k):
     for x in (float(k), np.float64(k)):
-        assert fmt.show(x) == fmt.latex(x) == fmt.exact(x) == str(k)
+        assert page_text(x) == fmt.latex(x) == fmt.exact(x) == str(k)
         assert not fmt.is_rounded(x)
 
 
 @pytest.mark.parametrize("x, text", [(91.0, "91"), (-3.0, "-3"), (175.0, "175"), (1e6, "1000000")])
 def test_integer_valued_floats_lose_their_point_zero(x, text):
-    assert fmt.show(x) == fmt.exact(x) == text
+    assert page_text(x) == fmt.exact(x) == text
 
 
 def test_negative_zero_prints_as_zero():
-    assert fmt.show(-0.0) == fmt.latex(-0.0) == "0"
+    assert page_text(-0.0) == fmt.latex(-0.0) == "0"
     assert fmt.exact(-0.0) == "-0" and float(fmt.exact(-0.0)).hex() == "-0x0.0p+0"  # a link keeps the sign
 
 
@@ -55,11 +67,11 @@ def test_negative_zero_prints_as_zero():
 @example(-4e-5)
 @example(-5e-324)
 def test_no_number_ever_prints_as_negative_zero_or_a_zero_it_is_not(x):
-    for text in (fmt.show(x), fmt.latex(x)):  # what the page shows (exact, the link's text, keeps -0)
+    for text in (page_text(x), fmt.latex(x)):  # what the page shows (exact, the link's text, keeps -0)
         assert not re.fullmatch(r"-0*\.?0*", text.split("×")[0].split(" ")[0]), text
     assert fmt.exact(x) == "-0" or not re.fullmatch(r"-0*\.?0*", fmt.exact(x)), fmt.exact(x)
     assert (fmt.exact(x) == "-0") == (x == 0 and math.copysign(1, x) < 0)
-    mantissa, value = decode(fmt.show(x))
+    mantissa, value = decode(page_text(x))
     assert (float(mantissa) == 0) == (x == 0)
 
 
@@ -70,7 +82,7 @@ def test_no_number_ever_prints_as_negative_zero_or_a_zero_it_is_not(x):
     (0.000123, "0.000123"),
 ])
 def test_short_exact_values_print_as_they_are(x, text):
-    assert fmt.show(x) == fmt.latex(x) == text
+    assert page_text(x) == fmt.latex(x) == text
     assert not fmt.is_rounded(x)
 
 
@@ -79,15 +91,15 @@ def test_short_exact_values_print_as_they_are(x, text):
     (math.tanh(0.5), "0.4621"), (0.1 + 0.2, "0.3000"),
 ])
 def test_other_values_print_at_four_decimals(x, text):
-    assert fmt.show(x) == text
+    assert page_text(x) == text
     assert fmt.is_rounded(x)
 
 
 def test_sigma_of_22_does_not_print_as_one():
     x = sigma(22)
     assert x < 1.0
-    assert fmt.show(x) not in ("1", "1.0", "1.0000")
-    assert fmt.show(x) == fmt.latex(x) == "0.9999999997"
+    assert page_text(x) not in ("1", "1.0", "1.0000")
+    assert page_text(x) == fmt.latex(x) == "0.9999999997"
     assert fmt.is_rounded(x)
 
 
@@ -102,7 +114,7 @@ def test_a_non_integer_in_the_decimal_range_is_never_shown_as_a_plain_integer(x,
     0.9999999997). Closer than that to an integer, the value shows with 4 decimals, trailing
     zeros and all (1.0000): visibly rounded, never a bare "1"."""
     x = -x if negative else x
-    text = fmt.show(x)
+    text = page_text(x)
     assert "×" not in text
     assert "." in text, text
     assert abs(float(text) - x) <= 0.5e-4 * (1 + 1e-9), text  # at least 4 correct decimals
@@ -117,12 +129,12 @@ def test_a_non_integer_in_the_decimal_range_is_never_shown_as_a_plain_integer(x,
 def test_float_noise_next_to_an_integer_shows_four_decimals_and_the_exact_value_on_hover():
     x = 1 + 2**-52  # 1.0000000000000002, as float64 sums often give (the seed preset's z_o)
     assert x != 1
-    assert fmt.show(x) == "1.0000"
+    assert page_text(x) == "1.0000"
     assert fmt.is_rounded(x)
 
 
 def test_exact_values_with_few_decimals_print_as_they_are():
-    assert fmt.show(123456.7) == "123456.7"
+    assert page_text(123456.7) == "123456.7"
     assert not fmt.is_rounded(123456.7)
 
 
@@ -139,7 +151,7 @@ def test_exact_values_with_few_decimals_print_as_they_are():
     (-1e-300, "-1×10⁻³⁰⁰", r"-1 \times 10^{-300}"),
 ])
 def test_tiny_and_huge_values_use_times_ten_with_a_superscript_exponent(x, shown, latex):
-    assert fmt.show(x) == shown
+    assert page_text(x) == shown
     assert fmt.latex(x) == latex
 
 
@@ -148,7 +160,7 @@ def test_tiny_and_huge_values_use_times_ten_with_a_superscript_exponent(x, shown
 @example(1e-323)
 @example(1.7976931348623157e308)
 def test_tiny_and_huge_values_show_four_significant_digits_at_most(x):
-    text = fmt.show(x)
+    text = page_text(x)
     assert SCI_SHOW.fullmatch(text), text
     mantissa, value = decode(text)
     assert 1 <= abs(float(mantissa)) < 10
@@ -163,7 +175,7 @@ def test_tiny_and_huge_values_show_four_significant_digits_at_most(x):
 @pytest.mark.parametrize("x, text", [(5e-324, "5×10⁻³²⁴"), (1e-323, "1×10⁻³²³"), (-1.5e-323, "-1.5×10⁻³²³")])
 def test_subnormal_values_print_like_their_exact_text(x, text):
     # the value exact() writes (and the hover offers) is what the page shows
-    assert fmt.show(x) == text
+    assert page_text(x) == text
     assert not fmt.is_rounded(x)
 
 
@@ -186,7 +198,7 @@ def test_exact_round_trips_every_finite_float64(x):
 @example(1e6 + 0.5)
 @example(123456.7)
 def test_is_rounded_says_whether_the_shown_text_is_the_value(x):
-    _, value = decode(fmt.show(x))
+    _, value = decode(page_text(x))
     assert fmt.is_rounded(x) == (value != x)
 
 
@@ -200,7 +212,7 @@ def test_is_rounded_on_known_values(x, rounded):
 
 @given(finite)
 def test_latex_writes_the_same_number_as_show(x):
-    shown, tex = fmt.show(x), fmt.latex(x)
+    shown, tex = page_text(x), fmt.latex(x)
     m_show, m_tex = SCI_SHOW.fullmatch(shown), SCI_LATEX.fullmatch(tex)
     if m_show:
         assert m_tex, tex
@@ -218,5 +230,5 @@ def test_signed_parenthesises_negative_factors(text, wrapped):
 @settings(max_examples=50)
 @given(st.floats(-1e6, 1e6))
 def test_show_accepts_numpy_scalars_like_floats(x):
-    assert fmt.show(np.float64(x)) == fmt.show(x)
+    assert page_text(np.float64(x)) == page_text(x)
     assert fmt.exact(np.float64(x)) == fmt.exact(x)

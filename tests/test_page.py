@@ -86,7 +86,7 @@ def test_saturated_entries_are_marked_with_their_true_distance_from_1(client):
     for title, shown in marked:
         assert shown == "1"
         assert "saturated" in title and "1 − " in unescape(title)
-    assert "σ(92) = 1 / (1 + exp(-92)) = 1 − 1.109×10⁻⁴⁰" in text(sig)
+    assert "σ(92) = 1 / (1 + exp(−92)) = 1 − 1.109×10⁻⁴⁰" in text(sig)
     # an unsaturated σ has no mark
     assert 'class="sat' not in step_html(html, "o.sigmoid")
 
@@ -97,7 +97,7 @@ def test_a_tanh_saturating_to_minus_1_is_marked(client):
     html = client.get(link(inp)).get_data(as_text=True)
     tanh = step_html(html, "C_tilde.tanh")
     assert tanh.count('<td class="sat ') == 2
-    assert "which float64 stores as exactly -1 (saturated)" in text(tanh)
+    assert "which float64 stores as exactly −1 (saturated)" in text(tanh)
 
 
 def test_dimension_table_states_every_shape_and_the_parameter_count(client):

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app import permalink, presets
+from app import fmt, permalink, presets
 from app.sequence import unroll
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def test_stepping_through_a_sequence_shows_each_time_steps_values(page, live_ser
         expect(page.locator(visible)).to_have_count(1)
         expect(page.locator(visible)).to_contain_text(f"t = {t} of 3")
         h = res.timesteps[t - 1]["h"]
-        expect(page.locator(visible)).to_contain_text(re.compile(re.escape(f"{h[0]:.4f}")))
+        expect(page.locator(visible)).to_contain_text(fmt.show(h[0]))
 
 
 @pytest.mark.parametrize("key", ["question", "gru", "sequence"])
