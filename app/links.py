@@ -28,6 +28,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from flask import abort, current_app, g
@@ -178,7 +179,7 @@ class SQLiteBackend:
                     os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
                     conn = self._open()
                     try:
-                        conn.execute("PRAGMA journal_mode=WAL")  # a property of the file: once
+                        _retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))  # the file's, once
                         conn.execute("CREATE TABLE IF NOT EXISTS links ("
                                      " id TEXT PRIMARY KEY,"
                                      " example TEXT NOT NULL,"  # permalink.readable_query: v=1&…
@@ -192,6 +193,19 @@ class SQLiteBackend:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit
         conn.execute("PRAGMA synchronous=FULL")
         return conn
+
+
+def _retry_locked(action, seconds: float = 10.0):
+    """Switching a file to WAL needs it to itself, and SQLite may say "locked" at once rather
+    than wait out the busy timeout (two instances starting together): try again for a while."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class SQLiteLinks:
