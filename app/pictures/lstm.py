@@ -36,7 +36,7 @@ _Y = dict(
     upper=114,  # labels of f and i∘C̃
     pill=142,  # tanh on C_t
     mid=168,  # the i ⊗ C̃ node
-    tanh_label=194,  # tanh(C_t), left of its wire
+    tanh_label=194,  # tanh(C_t), right of its wire
     lower=214,  # labels of i and C̃
     box=234,  # top of the layers
     bus=324,  # v
@@ -145,11 +145,10 @@ def _columns(w: dict[str, float], forget: bool, peephole: bool, coupled: bool) -
         xo = max(xo, xc + PAD + max(w["C_tilde"], w["written"]) + PAD + 16)
     x_out = max(xo + BW / 2 + 6 + w["o"] + 10 + R,  # o's label, on its wire to ⊗
                 xc + PAD + max(w["C_tilde"], w["written"]) + PAD,  # right of the C̃ and i∘C̃ wires
-                xc + PAD + w["tanh_C"] + PAD,  # tanh(C_t), left of its wire
                 xo + BW / 2 + 70)
-    if peephole:  # p_o∘C_t's label and tanh(C_t)'s, between o's peephole and the tanh wire
-        x_out = max(x_out, xo - 16 + PAD + max(w["po"], w["tanh_C"]) + PAD)
-    x_h = x_out + 56  # h_t leaving upwards
+    if peephole:  # p_o∘C_t's label, between o's peephole and the tanh wire
+        x_out = max(x_out, xo - 16 + PAD + w["po"] + PAD)
+    x_h = max(x_out + 56, x_out + PAD + w["tanh_C"] + PAD)  # h_t leaving upwards; tanh(C_t) before it
     x_h = max(x_h, xc + R + 6 + w["C"] + PAD)  # C_t's label, on the cell line after ⊕
     cell_r = max(x_h + 26, x_join + PAD + w["v"] + PAD)  # v's label inside the cell's box
     right = max(text_width(runs(*SYMBOLS[k])) for k in ("C", "h"))  # C_t and h_t, leaving
@@ -338,7 +337,7 @@ def _labels(at: _Columns, values: dict, ex: Shown) -> tuple[Label, ...]:
         label("C_tilde", values["C_tilde"], xc + PAD, _Y["lower"], "C_tilde.tanh C.input"),
         label("written", values["written"], xc + PAD, _Y["upper"], "C.input C.update"),
         label("C", values["C"], xc + R + 6, _CS - 8, "C.update h.tanh o.peephole"),
-        label("tanh_C", values["tanh_C"], at.x_out - PAD, _Y["tanh_label"], "h.tanh h.update", "end"),
+        label("tanh_C", values["tanh_C"], at.x_out + PAD, _Y["tanh_label"], "h.tanh h.update"),
         label("o", values["o"], at.xo + BW / 2 + 6, _Y["o_label"], "o.sigmoid h.update"),
         label("h", values["h"], at.x_h - PAD, _Y["h_label"], "h.update", "end out"),
         name_label("C", at.cell_r + 8, _CS - 8, "C.update", f"Cₜ = {full_vector(last['C'])}", "out"),
