@@ -5,7 +5,6 @@ own loss. The constant error carousel: ∂C_T/∂C_{T-k} is exactly 1 without a 
 exactly the product of the forget gates with one."""
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import numpy as np

@@ -3,7 +3,6 @@ example's values) and the σ / tanh curves on the activation steps; the geometry
 app/pictures/ directly; and no style attribute anywhere (the CSP's style-src 'self')."""
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from html import unescape
@@ -329,7 +328,7 @@ def test_no_forget_has_no_forget_layer_and_coupled_no_input_layer(client):
     for key, absent in (("no_forget", "forget"), ("coupled", "input")):
         preset = next(p for p in presets.PRESETS if p.key == key)
         svg = svg_of(client.get(link(preset.example)).get_data(as_text=True))
-        assert f'class="gate" x' in svg and f">{absent}</text>" not in svg
+        assert 'class="gate" x' in svg and f">{absent}</text>" not in svg
     coupled = next(p for p in presets.PRESETS if p.key == "coupled")
     svg = svg_of(client.get(link(coupled.example)).get_data(as_text=True))
     assert re.search(r'<g class="pill" data-steps="i.coupled">', svg) and ">1 −</text>" in svg

@@ -5,7 +5,6 @@ every field a real answer has is described in it. schemathesis fuzzes the API fr
 tests/test_schemathesis.py."""
 from __future__ import annotations
 
-import copy
 import json
 from urllib.parse import urlsplit
 

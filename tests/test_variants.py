@@ -12,9 +12,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from app.sequence import unroll
 from app.presets import QUESTION
-from app.sequence import unroll
 from tests.reference import api_body, random_example, run
 
 API = "/api/v1/lstm"

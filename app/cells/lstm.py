@@ -75,8 +75,8 @@ def gate_steps(t: Trace, g: str, v: Sym, params: dict[str, Sym], peephole: Sym |
         p = params[f"p_{g}"]
         pC = t.hadamard(f"{name}.peephole", f"{gate_title}: look at the cell state through p_{g}",
                         rf"p_{g} \circ {peephole.latex}",
-                        f"A peephole lets the gate see the cell state itself: one weight per entry, "
-                        f"multiplied entry by entry.",
+                        "A peephole lets the gate see the cell state itself: one weight per entry, "
+                        "multiplied entry by entry.",
                         p, peephole, f"p_{g}*{peephole.name}", rf"p_{g} \circ {peephole.latex}")
         Wv = t.add(f"{name}.peepsum", f"{gate_title}: add the peephole term",
                    rf"W_{g} \cdot v + p_{g} \circ {peephole.latex}",

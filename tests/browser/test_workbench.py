@@ -3,7 +3,6 @@ heading uncovered, beside the cell it computes; the dimensions table shows in ev
 sequence's picture follows the time step; on a phone the picture fits the screen."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from playwright.sync_api import expect
