@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -75,11 +76,11 @@ class LiveServer:
         return self.url + path
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    app = create_app()
+@contextmanager
+def serving(app, name: str = "live-server"):
+    """`app` on a free loopback port, in a thread, for as long as the block runs."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}")
@@ -87,6 +88,12 @@ def live_server():
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    with serving(create_app()) as server:
+        yield server
 
 
 # ---------------------------------------------------------------- browser

@@ -4,15 +4,13 @@ large for a URL is shared the same way, and a teacher's ?step= opens at that ste
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from app import create_app, presets
 from app.permalink import to_query
-from tests.browser.conftest import LiveServer, _QuietHandler
+from tests.browser.conftest import serving
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +21,8 @@ SHORT_PATH = re.compile(r"/e/[A-Za-z0-9_-]{16}$")
 def live_server(database_url):
     """The app on a free loopback port, its links in this test's database (replaces the
     session's server, whose links would go to the instance folder)."""
-    app = create_app({"DATABASE_URL": database_url})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server-links", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(create_app({"DATABASE_URL": database_url}), "live-server-links") as server:
+        yield server
 
 
 @pytest.fixture
