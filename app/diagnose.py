@@ -214,7 +214,7 @@ def _states(tr: _Trace, p: Step):
     time = _time(p.id)
     for o in p.operands:
         new = tr.by_id.get(f"{time}{'C' if o.name == 'C_prev' else 'h'}.update")
-        if o.name in ("C_prev", "h_prev") and new is not None and new is not p:
+        if o.name in ("C_prev", "h_prev") and new is not None:
             yield ("new_state_for_old", {p.id: _substitute({id(o): lambda values, new=new: new.result.value})},
                    f"{plain(p.result.latex)} reads {plain(o.latex)}, the state this step starts from; you "
                    f"used {plain(new.result.latex)}, the one it computes.", p)
@@ -318,30 +318,49 @@ def _row_slip(tr: _Trace, step: Step, typed: list, wrong: np.ndarray) -> Found |
 
 # ----------------------------------------------------------------------------- carried
 
-def _carried(tr: _Trace, step: Step, typed: list, own: Mapping[str, np.ndarray]) -> Found | None:
-    """The step done right on the learner's own (wrong) answers to the steps it reads."""
-    replace, used = {}, []
-    for o in step.operands:
+def _lipschitz(step: Step, k: int) -> float:
+    """How much step's result can move per unit of operand k's entries (a bound, per entry)."""
+    ops = step.operands
+    if step.op == "hadamard":
+        return float(np.max(np.abs(ops[1 - k].value), initial=0.0))
+    if step.op == "matvec":
+        W, v = (o.value for o in ops)
+        return float(np.max(np.abs(W).sum(axis=1))) if k == 1 else float(np.abs(v).sum())
+    return {"sigmoid": 0.25}.get(step.op, 1.0)  # add, concat, one_minus, tanh: 1
+
+
+def _carried(tr: _Trace, step: Step, typed: list, own: Mapping[str, tuple[np.ndarray, float]]) -> Found | None:
+    """The step done right on the learner's own (wrong) answers to the steps it reads. `own`: by
+    step id, the values typed and half a unit of their last typed place, which bounds (through
+    this step's `_lipschitz`) how far the learner's rounding of them moves this step's result."""
+    replace, used, slack = {}, [], 0.0
+    for k, o in enumerate(step.operands):
         p = tr.maker.get(id(o))
-        if p is not None and p.id in own and own[p.id].shape == o.value.shape \
-                and not np.allclose(own[p.id], o.value, rtol=1e-12, atol=0):
-            replace[id(o)] = (lambda values, v=own[p.id]: v)
+        if p is None or p.id not in own:
+            continue
+        value, half_unit = own[p.id]
+        if value.shape == o.value.shape and not np.allclose(value, o.value, rtol=1e-12, atol=0):
+            replace[id(o)] = (lambda values, value=value: value)
             used.append(p)
-    if not used:
+            slack += half_unit * _lipschitz(step, k)
+    if not used or step.span:
         return None
-    candidate = _replay([step], {step.id: _substitute(replace)}) if step.span == () else None
-    if not _fits(typed, candidate, step.result.value):
+    candidate = _replay([step], {step.id: _substitute(replace)})
+    if candidate is None or np.array_equal(candidate, step.result.value):
         return None
-    names = " and ".join(f"“{p.title}”" for p in used)
+    if not all(t.matches(c) or abs(t.value - c) <= t.half_unit + slack * (1 + 1e-9)
+               for t, c in zip(typed, candidate.ravel())):
+        return None
+    names = " and ".join(f"“{plain(p.title)}”" for p in used)
     return Found("carried", f"Your numbers follow correctly from your own answer to {names}, which is wrong: the "
                             f"work in this step is right; fix that step and this one follows.")
 
 
 def diagnose(steps: list[Step], step: Step, typed_rows: list, wrong: np.ndarray, inputs,
-             own: Mapping[str, np.ndarray]) -> Found | None:
+             own: Mapping[str, tuple[np.ndarray, float]]) -> Found | None:
     """The mistake the answer makes (module docstring), or None. `typed_rows`: the answer as rows
     of practice.Typed; `wrong`: which entries are wrong (not merely too coarse); `own`: the
-    learner's answers to other steps, by step id."""
+    learner's answers to other steps, by step id: (the values, half a unit of their last typed place)."""
     if step.id.startswith("grad."):
         return None
     tr = _Trace(steps)

@@ -285,8 +285,10 @@ def find_step(steps: list[Step], step_id) -> Step:
                 return s
     ids = askable_steps(steps)
     listed = ", ".join(ids[:12]) + (f", … ({len(ids)} in all)" if len(ids) > 12 else "")
-    got = repr(step_id[:40]) if isinstance(step_id, str) else f"a {type(step_id).__name__}"
-    raise CheckError(f"There is no step {got} in this example; give one of its step ids: {listed}.",
+    if not isinstance(step_id, str):
+        raise CheckError(f"step must be a step id, a string such as \"f.matmul\"; this example's steps are "
+                         f"{listed}.", field="step", kind="unknown_step")
+    raise CheckError(f"There is no step {step_id[:40]!r} in this example; give one of its step ids: {listed}.",
                      field="step", kind="unknown_step")
 
 
@@ -303,7 +305,7 @@ def check(inputs: Inputs, step_id: str, answer, reveal: bool = False) -> dict:
 
 
 def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
-               own: Mapping[str, np.ndarray] | None = None) -> Checked:
+               own: Mapping[str, tuple[np.ndarray, float]] | None = None) -> Checked:
     """Check one step of `steps` (the example's trace); `own`: the learner's answers to other
     steps, by id (check_many), which the "carried" diagnosis reads."""
     typed = read_answer(step, answer)
@@ -369,7 +371,7 @@ def check_many(inputs: Inputs, answers: Mapping[str, object], reveal: bool = Fal
     wants_grads = any(isinstance(k, str) and k.startswith("grad.") for k in answers)
     steps = _steps(inputs, wants_grads)
     order = {s.id: k for k, s in enumerate(steps)}
-    own: dict[str, np.ndarray] = {}
+    own: dict[str, tuple[np.ndarray, float]] = {}
     out: dict[str, dict] = {}
     for step_id in sorted(answers, key=lambda k: order.get(k, len(order))):
         answer = answers[step_id]
@@ -381,6 +383,7 @@ def check_many(inputs: Inputs, answers: Mapping[str, object], reveal: bool = Fal
         except CheckError as e:
             out[step_id] = {"step": step_id, "error": {"field": e.field, "message": e.message, "kind": e.kind}}
             continue
-        own[step.id] = np.array([[t.value for t in row] for row in checked.typed]).reshape(step.result.value.shape)
+        values = np.array([[t.value for t in row] for row in checked.typed]).reshape(step.result.value.shape)
+        own[step.id] = (values, max(t.half_unit for row in checked.typed for t in row))
         out[step_id] = checked.as_json(reveal)
     return out
