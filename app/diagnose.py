@@ -89,7 +89,7 @@ def _time(step_id: str) -> str:
     return mt.group(0) if mt else ""
 
 
-class _Trace:
+class StepIndex:
     """The example's forward steps, and which step made each value."""
 
     def __init__(self, steps: list[Step]):
@@ -97,6 +97,10 @@ class _Trace:
         self.index = {s.id: k for k, s in enumerate(self.steps)}
         self.by_id = {s.id: s for s in self.steps}
         self.maker = {id(s.result): s for s in self.steps}
+        self.adds: dict[str, list[Step]] = {}  # each time step's sums (where a state may be mixed)
+        for s in self.steps:
+            if s.op == "add":
+                self.adds.setdefault(_time(s.id), []).append(s)
 
     def chain(self, step: Step) -> list[Step]:
         """The step and the steps of its time step it is computed from, in trace order."""
@@ -140,7 +144,7 @@ def _now(values: dict, sym: Sym) -> np.ndarray:
     return values.get(id(sym), sym.value)
 
 
-def _candidates(tr: _Trace, chain: list[Step], inputs, typed: list):
+def _candidates(tr: StepIndex, chain: list[Step], inputs, typed: list):
     """(mistake id, {step id: change}, sentence, the step changed) for every mistake that could
     have been made in `chain`, the asked step's own first, then upward."""
     for p in reversed(chain):
@@ -179,10 +183,8 @@ def _candidates(tr: _Trace, chain: list[Step], inputs, typed: list):
             yield ("transposed", {p.id: lambda s, x, _: x[0].T @ x[1]},
                    f"You multiplied by the columns of {W} ({W}ᵀ·{v}): entry k of {W}·{v} is row k of "
                    f"{W} times {v}.", p)
-    time = _time(chain[-1].id)
-    for p in tr.steps:  # the add that mixes a state with g and 1 − g, if the chain feeds it
-        if p.op == "add" and _time(p.id) == time:
-            yield from _swapped(tr, p, chain, inputs)
+    for p in tr.adds.get(_time(chain[-1].id), []):  # the add that mixes a state with g and 1 − g
+        yield from _swapped(tr, p, chain, inputs)
 
 
 def _saturated(p: Step, typed: list | None):
@@ -207,7 +209,7 @@ def _saturated(p: Step, typed: list | None):
            f"of its limit, much closer than {wrote}; round the true value to the decimals you write.", p)
 
 
-def _states(tr: _Trace, p: Step):
+def _states(tr: StepIndex, p: Step):
     """C_t used for C_{t-1} (h_t for h_{t-1}), and C_{t-1} for C_t, in the step that reads them."""
     if p.op == "concat":
         return
@@ -226,7 +228,7 @@ def _states(tr: _Trace, p: Step):
                        f"computed; you used {plain(old.latex)}, the previous one.", p)
 
 
-def _operand_named(tr: _Trace, step: Step, name: str) -> Sym | None:
+def _operand_named(tr: StepIndex, step: Step, name: str) -> Sym | None:
     """The input `name` that `step` reads, itself or through the steps it is made from."""
     todo = [step]
     while todo:
@@ -239,7 +241,7 @@ def _operand_named(tr: _Trace, step: Step, name: str) -> Sym | None:
     return None
 
 
-def _swapped(tr: _Trace, add: Step, chain: list[Step], inputs):
+def _swapped(tr: StepIndex, add: Step, chain: list[Step], inputs):
     """g and 1 − g swapped where a state is mixed: h_t = (1 − z_t) ∘ h̃_t + z_t ∘ h_{t-1} (the GRU),
     (1 − f_t) ∘ h_{t-1} + f_t ∘ h̃_t (the MGU), f_t ∘ C_{t-1} + (1 − f_t) ∘ C̃_t (the coupled LSTM)."""
     parts = [tr.maker.get(id(o)) for o in add.operands]
@@ -276,7 +278,7 @@ def _show(x: float) -> str:
     return fmt.show(x).replace("\u2212", "−")
 
 
-def _terms(tr: _Trace, sym: Sym, k: int, time: str) -> tuple[list[str], bool]:
+def _terms(tr: StepIndex, sym: Sym, k: int, time: str) -> tuple[list[str], bool]:
     """Entry k of `sym` written as the terms it adds up, and whether a product of rows is among them."""
     p = tr.maker.get(id(sym))
     if p is not None and _time(p.id) == time:
@@ -295,7 +297,7 @@ def _terms(tr: _Trace, sym: Sym, k: int, time: str) -> tuple[list[str], bool]:
     return [fmt.signed(_show(sym.value[k]))], False
 
 
-def _row_slip(tr: _Trace, step: Step, typed: list, wrong: np.ndarray) -> Found | None:
+def _row_slip(tr: StepIndex, step: Step, typed: list, wrong: np.ndarray) -> Found | None:
     if step.result.value.ndim != 1:
         return None
     n, slipped = wrong.size, np.flatnonzero(wrong)
@@ -329,7 +331,7 @@ def _lipschitz(step: Step, k: int) -> float:
     return {"sigmoid": 0.25}.get(step.op, 1.0)  # add, concat, one_minus, tanh: 1
 
 
-def _carried(tr: _Trace, step: Step, typed: list, own: Mapping[str, tuple[np.ndarray, float]]) -> Found | None:
+def _carried(tr: StepIndex, step: Step, typed: list, own: Mapping[str, tuple[np.ndarray, float]]) -> Found | None:
     """The step done right on the learner's own (wrong) answers to the steps it reads. `own`: by
     step id, the values typed and half a unit of their last typed place, which bounds (through
     this step's `_lipschitz`) how far the learner's rounding of them moves this step's result."""
@@ -357,13 +359,14 @@ def _carried(tr: _Trace, step: Step, typed: list, own: Mapping[str, tuple[np.nda
 
 
 def diagnose(steps: list[Step], step: Step, typed_rows: list, wrong: np.ndarray, inputs,
-             own: Mapping[str, tuple[np.ndarray, float]]) -> Found | None:
+             own: Mapping[str, tuple[np.ndarray, float]], index: StepIndex | None = None) -> Found | None:
     """The mistake the answer makes (module docstring), or None. `typed_rows`: the answer as rows
     of practice.Typed; `wrong`: which entries are wrong (not merely too coarse); `own`: the
-    learner's answers to other steps, by step id: (the values, half a unit of their last typed place)."""
+    learner's answers to other steps, by step id: (the values, half a unit of their last typed place);
+    `index`: StepIndex(steps), when one is at hand (check_many checks many steps of one trace)."""
     if step.id.startswith("grad."):
         return None
-    tr = _Trace(steps)
+    tr = index or StepIndex(steps)
     typed = [t for row in typed_rows for t in row]
     truth = step.result.value
     if not wrong.any():  # only too coarse: nothing to diagnose

@@ -231,16 +231,21 @@ def _leaves(answer, depth: int = 0):
 
 
 def read_answer(step: Step, answer) -> list[list[Typed]]:
-    """The answer parsed and shaped like the step's result (a vector as one row), or CheckError."""
+    """The answer parsed and shaped like the step's result (a vector as one row), or CheckError.
+    Numbers first: "abc" is not a number whatever its shape."""
     if isinstance(answer, list) and len(answer) > MAX_ENTRIES:
         raise CheckError(f"{_expect(step)}; you wrote {len(answer)} numbers.")
     leaves = list(_leaves(answer))
     if len(leaves) > MAX_ENTRIES:
         raise CheckError(f"{_expect(step)}; you wrote {len(leaves)} numbers.")
-    for k, leaf in enumerate(leaves):  # numbers first: "abc" is not a number whatever its shape
-        typed_number(leaf, f"entry {k + 1}" if len(leaves) > 1 else "value")
-    rows = shaped(step, answer)
-    return [[typed_number(leaf, f"entry {k + 1}") for k, leaf in enumerate(row)] for row in rows]
+    typed = iter([typed_number(leaf, f"entry {k + 1}" if len(leaves) > 1 else "value")
+                  for k, leaf in enumerate(leaves)])
+    return shaped(step, _rebuilt(answer, typed))
+
+
+def _rebuilt(answer, typed):
+    """The answer's nesting with each leaf replaced by the next of `typed`."""
+    return [_rebuilt(item, typed) for item in answer] if isinstance(answer, list) else next(typed)
 
 
 # ----------------------------------------------------------------------------- the check
@@ -305,7 +310,8 @@ def check(inputs: Inputs, step_id: str, answer, reveal: bool = False) -> dict:
 
 
 def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
-               own: Mapping[str, tuple[np.ndarray, float]] | None = None) -> Checked:
+               own: Mapping[str, tuple[np.ndarray, float]] | None = None,
+               index: diagnose.StepIndex | None = None) -> Checked:
     """Check one step of `steps` (the example's trace); `own`: the learner's answers to other
     steps, by id (check_many), which the "carried" diagnosis reads."""
     typed = read_answer(step, answer)
@@ -322,7 +328,7 @@ def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
         out.hints.append(f"{_listed([names(k) for k in coarse])} {'is' if len(coarse) == 1 else 'are'} right "
                          f"to the digits you wrote, but too coarse: practice asks for {PRECISION_RULE}.")
     wrong = np.array([not t.matches(e) and not (k in coarse) for k, t, e in flat]).reshape(step.result.value.shape)
-    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {})
+    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {}, index)
     if cut and (found is None or found.id != "saturated_rounded"):  # 0.999 for σ(22) is that, not a cut
         out.hints.append(f"{_listed([names(k) for k in cut])} {'looks' if len(cut) == 1 else 'look'} cut off "
                          f"rather than rounded: round the last digit you write to the nearest.")
@@ -330,7 +336,7 @@ def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
         out.mistake, out.diagnosis = found.id, found.sentence
         out.hints.extend(found.hints)
     elif not coarse:
-        out.hints.append(f"Each entry is written to {PRECISION_RULE}; check the entries marked wrong.")
+        out.hints.append(f"Check the entries marked wrong; practice asks for {PRECISION_RULE}.")
     return out
 
 
@@ -371,6 +377,7 @@ def check_many(inputs: Inputs, answers: Mapping[str, object], reveal: bool = Fal
     wants_grads = any(isinstance(k, str) and k.startswith("grad.") for k in answers)
     steps = _steps(inputs, wants_grads)
     order = {s.id: k for k, s in enumerate(steps)}
+    index = diagnose.StepIndex(steps)
     own: dict[str, tuple[np.ndarray, float]] = {}
     out: dict[str, dict] = {}
     for step_id in sorted(answers, key=lambda k: order.get(k, len(order))):
@@ -379,7 +386,7 @@ def check_many(inputs: Inputs, answers: Mapping[str, object], reveal: bool = Fal
             continue
         try:
             step = find_step(steps, step_id)
-            checked = check_step(steps, step, answer, inputs, own)
+            checked = check_step(steps, step, answer, inputs, own, index)
         except CheckError as e:
             out[step_id] = {"step": step_id, "error": {"field": e.field, "message": e.message, "kind": e.kind}}
             continue

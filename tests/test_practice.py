@@ -639,6 +639,11 @@ def test_a_short_links_example_can_be_checked(tmp_path):
     assert out["errors"][0]["field"] == "link" and "not both" in out["errors"][0]["message"]
     out = api(client, {"link": "A" * 16, "step": "i.bias", "answer": [1]}, status=404)
     assert "no short link" in out["errors"][0]["message"]
+    from tests.test_openapi import conforms
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    conforms(doc, client.post(CHECK, json={"link": "A" * 16, "step": "i.bias", "answer": [1]}), "POST",
+             path=CHECK, status=404)
     out = api(client, {"link": 7, "step": "i.bias", "answer": [1]}, status=400)
     assert out["errors"][0]["field"] == "link"
 
@@ -657,3 +662,34 @@ def test_random_examples_right_answers_are_right_and_wrong_ones_never_leak(varia
         assert not out["correct"]
         if not any(h.startswith("row ") for h in out["hints"]):
             assert_no_expected_values(json.dumps(out, ensure_ascii=False), value)
+
+
+def test_a_diagnosis_in_a_sequence_names_that_time_steps_states():
+    rng = np.random.default_rng(8)
+    ex = random_example(rng, "lstm", n=2, m=2, T=3)
+    inp = Inputs.of(variant="lstm", concat="hx", **{k: v for k, v in ex.items() if k not in ("variant", "concat")})
+    ref = run(ex)["steps"]
+    f2, C2 = np.array(ref[1]["f"]), np.array(ref[1]["C"])
+    steps = unroll(inp, with_grads=False).steps
+    out = practice.check_step(steps, practice.find_step(steps, "t2.C.forget"), written(f2 * C2), inp)
+    assert out.mistake == "new_state_for_old"
+    assert out.diagnosis == ("f_{2} ∘ C_{1} reads C_{1}, the state this step starts from; you used C_{2}, "
+                             "the one it computes.")
+    assert practice.check_step(steps, practice.find_step(steps, "t2.C.forget"),
+                               written(f2 * np.array(ref[0]["C"])), inp).correct
+
+
+def test_real_check_answers_conform_to_the_openapi_document(client):
+    from tests.test_openapi import conforms
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "postCheck" == doc["paths"][CHECK]["post"]["operationId"]
+    body = seed_body()
+    for extra, status in (({"step": "i.bias", "answer": [22, 42, 62]}, 200),
+                          ({"step": "i.bias", "answer": [22, 42, 62], "reveal": True}, 200),
+                          ({"step": "grad.f.matmul.W_f", "answer": [[0] * 6] * 3, "reveal": True}, 200),
+                          ({"step": "C.forget", "answer": 3}, 400),
+                          ({"step": "nope", "answer": 3}, 400)):
+        conforms(doc, client.post(CHECK, json={**body, **extra}), "POST", path=CHECK, status=status)
+    r = client.put(CHECK, json=body)
+    assert r.status_code == 405 and '"step" and "answer"' in r.get_json()["errors"][0]["message"]
