@@ -213,6 +213,8 @@ def shaped(step: Step, answer) -> list[list]:
                              f"products into one number.", kind="matrix")
         raise CheckError(f"{expect}; you wrote {_given(answer)}.")
     rows, cols = shape
+    if rows == 1 and isinstance(answer, list) and len(answer) == cols and not any(isinstance(a, list) for a in answer):
+        return [answer]  # a matrix of one row, given flat (as the API takes W_y of one row)
     if (isinstance(answer, list) and len(answer) == rows
             and all(isinstance(r, list) and len(r) == cols and not any(isinstance(a, list) for a in r)
                     for r in answer)):

@@ -357,6 +357,14 @@ def mistakes(ex: dict):
     else:
         g = s["z.sigmoid"] if variant == "gru" else s["f.sigmoid"]
         ht, h_new = s["h_tilde.tanh"], s["h.update"]
+        if "h_tilde.concat" in s:  # the MGU's and Cho et al.'s GRU's second concatenation
+            gated = s["h_tilde.forget" if variant == "mgu" else "h_tilde.reset"]
+            other = np.concatenate([x, gated] if hx else [gated, x])
+            yield "h_tilde.concat", "concat_order", other
+            yield "h_tilde.matmul", "concat_order", A["W_h"] @ other
+        before_bias = s["h_tilde.matmul" if "h_tilde.matmul" in s else "h_tilde.matmulx"]
+        yield "h_tilde.bias", "bias_forgotten", before_bias
+        yield "h_tilde.bias", "bias_twice", before_bias + 2 * A["b_h"]
         if variant == "gru":
             yield "h.old", "new_state_for_old", g * h_new
             yield "h.new", "gate_swapped", g * ht
@@ -614,6 +622,9 @@ def test_bad_json_and_bad_examples_are_400s(client):
     assert "W_f" in [e["field"] for e in out["errors"]]
     out = api(client, {**seed_body(), "step": "C.update", "answer": [1, "NaN", 3]}, status=400)
     assert out["errors"][0]["field"] == "answer"
+    raw = json.dumps({**seed_body(), "step": "C.update", "answer": [1, 0, 3]}).replace("[1, 0, 3]", "[1, NaN, 3]")
+    r = client.post(CHECK, data=raw, content_type="application/json")
+    assert r.status_code == 400 and "entry 2 is not a number (got 'NaN')" in r.get_json()["errors"][0]["message"]
     r = client.post(CHECK, data=b'{"step": "f.matmul", "answer": [' + b"1, " * 100_000 + b"1]}",
                     content_type="application/json")
     assert r.status_code == 413 and r.get_json()["errors"][0]["field"] == "body"
