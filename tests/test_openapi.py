@@ -117,7 +117,7 @@ def test_the_document_is_served_once_built_and_the_same_each_time(client, doc):
 def test_the_document_is_generated_from_the_field_table_and_the_cells(doc):
     schemas = doc["components"]["schemas"]
     request = schemas["Request"]
-    assert list(request["properties"]) == [*ALL_FIELDS, *ANSWER_OPTIONS]
+    assert list(request["properties"]) == [*ALL_FIELDS, *ANSWER_OPTIONS, "compare"]
     assert request["additionalProperties"] is False and request["required"] == ["x"]
     assert [v for v in request["properties"]["variant"]["enum"] if v] == list(VARIANTS)
     answer = schemas["Answer"]["properties"]
