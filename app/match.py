@@ -170,9 +170,14 @@ def _mistakes(f, variant, concat, gru_reset, forget_bias):
         if key in tried:
             continue
         tried.add(key)
-        yield (f"Gate order: your numbers are what this example gives with the gate blocks stacked in "
-               f"{_OWN[a_name]} order ({_LETTERS[a_name]}) but read in {_OWN[b_name]} ({_LETTERS[b_name]}): "
-               f"{_moves(perm)}.", _permuted(f, perm), {})
+        if all(perm[perm[g]] == g for g in gates):  # a swap: either way round gives the same numbers
+            how = (f"{_OWN[a_name]} order ({_LETTERS[a_name]}) and {_OWN[b_name]} ({_LETTERS[b_name]}) "
+                   f"mixed up: the gate blocks stacked in one and read in the other")
+        else:
+            how = (f"the gate blocks stacked in {_OWN[a_name]} order ({_LETTERS[a_name]}) but read in "
+                   f"{_OWN[b_name]} ({_LETTERS[b_name]})")
+        yield (f"Gate order: your numbers are what this example gives with {how}: {_moves(perm)}.",
+               _permuted(f, perm), {})
     for perm_key in permutations(gates):
         if perm_key in tried or perm_key == gates:
             continue
@@ -228,7 +233,17 @@ def _mistakes(f, variant, concat, gru_reset, forget_bias):
 
 
 def _moves(perm: dict) -> str:
-    moved = [f"W_{g}, b_{g} got the values of W_{src}, b_{src}" for g, src in perm.items() if g != src]
+    """{"f": "C", "C": "f", …} → "W_f, b_f and W_C, b_C swapped"; a longer cycle entry by entry."""
+    moved, said = [], set()
+    for g in sorted(perm, key="fiCorzh".index):  # in the order of the equations
+        src = perm[g]
+        if g == src or g in said:
+            continue
+        if perm[src] == g:
+            moved.append(f"W_{g}, b_{g} and W_{src}, b_{src} swapped")
+            said.update((g, src))
+        else:
+            moved.append(f"W_{g}, b_{g} got the values of W_{src}, b_{src}")
     return "; ".join(moved)
 
 

@@ -364,3 +364,181 @@ def test_from_fields_builds_tensors_the_framework_computes_our_answer_with(clien
         h, c = onnx_run(ort, "LSTM", n, inputs)
         np.testing.assert_allclose(ours["h"], h, rtol=F32_RTOL, atol=F32_ATOL)
         np.testing.assert_allclose(ours["C"], c, rtol=F32_RTOL, atol=F32_ATOL)
+
+
+# ------------------------------------------------------- compare: their numbers, and why not
+
+def lstm_example(rng, n, m, f32=True):
+    body = {"x": normal(rng, m, f32=f32), "h_prev": normal(rng, n, f32=f32), "C_prev": normal(rng, n, f32=f32)}
+    for g in ("f", "i", "C", "o"):
+        body[f"W_{g}"], body[f"b_{g}"] = normal(rng, n, n + m, f32=f32), normal(rng, n, f32=f32)
+    return body
+
+
+def gru_example(rng, n, m, b_hn=True):
+    body = {"variant": "gru", "x": normal(rng, m, f32=True), "h_prev": normal(rng, n, f32=True)}
+    for g in ("r", "z", "h"):
+        body[f"W_{g}"], body[f"b_{g}"] = normal(rng, n, n + m, f32=True), normal(rng, n, f32=True)
+    if b_hn:
+        body["b_hn"] = normal(rng, n, f32=True)
+    return body
+
+
+def torch_cell(torch, kind, m, n, tensors, dtype):
+    cell = getattr(torch.nn, kind)(m, n).to(dtype)
+    with torch.no_grad():
+        for k, v in tensors.items():
+            getattr(cell, k).copy_(torch.tensor(v, dtype=dtype))
+    return cell
+
+
+def torch_lstm_h_C(torch, body, tensors, dtype=None):
+    dtype = dtype or torch.float64
+    n, m = len(body["h_prev"]), len(body["x"])
+    cell = torch_cell(torch, "LSTMCell", m, n, tensors, dtype)
+    with torch.no_grad():
+        h, c = cell(torch.tensor(body["x"], dtype=dtype)[None],
+                    (torch.tensor(body["h_prev"], dtype=dtype)[None], torch.tensor(body["C_prev"], dtype=dtype)[None]))
+    return {"h": h[0].double().tolist(), "C": c[0].double().tolist()}
+
+
+def torch_gru_h(torch, body, tensors):
+    n, m = len(body["h_prev"]), len(body["x"])
+    cell = torch_cell(torch, "GRUCell", m, n, tensors, torch.float64)
+    with torch.no_grad():
+        h = cell(torch.tensor(body["x"])[None], torch.tensor(body["h_prev"])[None])
+    return {"h": h[0].tolist()}
+
+
+def match_of(client, body, theirs):
+    data = post(client, {**body, "compare": theirs})
+    return data["match"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pytorch_in_float32_matches_within_float32_rounding(client, torch, seed):
+    rng, n, m = sizes(seed)
+    body = lstm_example(rng, n, m)
+    theirs = torch_lstm_h_C(torch, body, frameworks.from_fields("pytorch", "lstm", body), torch.float32)
+    result = match_of(client, body, theirs)
+    assert result["cause"] is None and result["first"] is None
+    assert 0 < result["max_abs_diff"] <= result["tolerance"] < 1e-4
+    assert result["note"].startswith("They match")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_gates_stacked_in_onnx_order_but_read_by_pytorch_are_named(client, torch, seed):
+    rng, n, m = sizes(seed)
+    body = lstm_example(rng, n, m)
+    onnx_tensors = frameworks.from_fields("onnx", "lstm", body)  # i, o, f, c
+    wrong = {"weight_ih": onnx_tensors["W"][0], "weight_hh": onnx_tensors["R"][0],
+             "bias_ih": onnx_tensors["B"][0][:4 * n], "bias_hh": onnx_tensors["B"][0][4 * n:]}
+    result = match_of(client, body, torch_lstm_h_C(torch, body, wrong))
+    assert result["first"] is not None and result["max_abs_diff"] > 100 * result["tolerance"]
+    assert result["cause"].startswith("Gate order: ")
+    assert "stacked in ONNX's order (i, o, f, c) but read in PyTorch's and Keras' (i, f, g, o)" in result["cause"]
+    assert "W_f, b_f got the values of W_o, b_o" in result["cause"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_gates_stacked_in_tf1_order_but_read_by_keras_are_named(client, keras, seed):
+    rng, n, m = sizes(seed)
+    body = lstm_example(rng, n, m, f32=False)
+    right = frameworks.from_fields("keras", "lstm", body)
+    blocks = lambda a: np.split(a, 4, axis=-1)  # noqa: E731  (Keras: i, f, c, o)
+    tf1 = lambda a: np.concatenate([blocks(a)[k] for k in (0, 2, 1, 3)], axis=-1)  # noqa: E731  i, c, f, o
+    layer = keras.layers.LSTM(n, return_state=True, dtype="float64")
+    layer.build((1, 1, m))
+    for w, key in zip(layer.weights, ("kernel", "recurrent_kernel", "bias")):
+        w.assign(tf1(right[key]))
+    _, h, c = layer(body["x"][None, None], initial_state=[body["h_prev"][None], body["C_prev"][None]])
+    result = match_of(client, body, {"h": h[0].tolist(), "C": c[0].tolist()})
+    assert ("PyTorch's and Keras' order (i, f, g, o) and TF1's (i, j, f, o) mixed up: the gate blocks stacked in "
+            "one and read in the other: W_f, b_f and W_C, b_C swapped") in result["cause"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_recurrent_kernel_copied_without_its_transpose_is_named(client, keras, seed):
+    rng, n, _ = sizes(seed)
+    n = max(n, 2)  # a 1×1 block is its own transpose
+    m = n + 1
+    body = lstm_example(rng, n, m, f32=False)
+    right = frameworks.from_fields("keras", "lstm", body)
+    torch_layout = frameworks.from_fields("pytorch", "lstm", body)
+    # PyTorch's weight_hh blocks (W·h) put side by side into Keras' recurrent kernel (h·W) as they are
+    wrong = np.hstack(np.split(torch_layout["weight_hh"], 4, axis=0))
+    layer = keras.layers.LSTM(n, return_state=True, dtype="float64")
+    layer.build((1, 1, m))
+    for w, value in zip(layer.weights, (right["kernel"], wrong, right["bias"])):
+        w.assign(value)
+    _, h, c = layer(body["x"][None, None], initial_state=[body["h_prev"][None], body["C_prev"][None]])
+    result = match_of(client, body, {"h": h[0].tolist(), "C": c[0].tolist()})
+    assert result["cause"].startswith("A transposed kernel: ")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_tf1_weights_run_without_forget_bias_are_named(client, torch, seed):
+    rng, n, m = sizes(seed)
+    kernel, bias = normal(rng, m + n, 4 * n), normal(rng, 4 * n)
+    state = {"x": normal(rng, m), "h_prev": normal(rng, n), "C_prev": normal(rng, n)}
+    tf1_body = {"framework": "tf1", **state, "kernel": kernel, "bias": bias}
+    ours = post(client, tf1_body)
+    # PyTorch given TF1's stored tensors, reordered and transposed, but not its run-time forget_bias
+    i, j, f, o = np.split(kernel, 4, axis=1)
+    W = np.hstack([i, f, j, o]).T
+    bi, bj, bf, bo = np.split(bias, 4)
+    tensors = {"weight_ih": W[:, :m], "weight_hh": W[:, m:], "bias_ih": np.concatenate([bi, bf, bj, bo]),
+               "bias_hh": np.zeros(4 * n)}
+    theirs = torch_lstm_h_C(torch, state, tensors)
+    result = post(client, {**tf1_body, "compare": theirs})["match"]
+    assert result["cause"].startswith("A missing forget_bias: ")
+    assert ours["h"] != theirs["h"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_dropped_b_hn_and_a_b_hn_outside_the_reset_are_named(client, torch, seed):
+    rng, n, m = sizes(seed)
+    body = gru_example(rng, n, m)
+    right = frameworks.from_fields("pytorch", "gru", body)
+    dropped = {**right, "bias_hh": np.concatenate([right["bias_hh"][:2 * n], np.zeros(n)])}
+    result = match_of(client, body, torch_gru_h(torch, body, dropped))
+    assert result["cause"].startswith("A dropped b_hn: ")
+    outside = {**dropped, "bias_ih": right["bias_ih"] + right["bias_hh"]}  # like the LSTM's two biases
+    result = match_of(client, body, torch_gru_h(torch, body, outside))
+    assert result["cause"].startswith("b_hn added outside the reset: ")
+    assert match_of(client, body, torch_gru_h(torch, body, right))["cause"] is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_gru_run_with_the_reset_before_is_named(client, keras, seed):
+    rng, n, m = sizes(seed)
+    body = gru_example(rng, n, m, b_hn=False)  # ours: the reset after (PyTorch's)
+    tensors = frameworks.from_fields("keras", "gru", body)
+    layer = keras.layers.GRU(n, return_state=True, dtype="float64", reset_after=False)
+    layer.build((1, 1, m))
+    for w, value in zip(layer.weights, (tensors["kernel"], tensors["recurrent_kernel"], tensors["bias"][0])):
+        w.assign(value)
+    _, h = layer(body["x"][None, None], initial_state=[body["h_prev"][None]])
+    result = match_of(client, body, {"h": h[0].tolist()})
+    assert result["cause"].startswith("The GRU's reset: ")
+    assert "reset before the product" in result["cause"]
+
+
+def test_z_and_one_minus_z_swapped_is_named(client):
+    rng, n, m = sizes(5)
+    body = gru_example(rng, n, m)
+    # Colah's form, h = z∘h̃ + (1 − z)∘h_prev, with PyTorch's candidate written out
+    x, h0 = body["x"], body["h_prev"]
+    v = np.concatenate([h0, x])
+    r, z = sigmoid(body["W_r"] @ v + body["b_r"]), sigmoid(body["W_z"] @ v + body["b_z"])
+    cand = np.tanh(body["W_h"][:, n:] @ x + body["b_h"] + r * (body["W_h"][:, :n] @ h0 + body["b_hn"]))
+    result = match_of(client, body, {"h": (z * cand + (1 - z) * h0).tolist()})
+    assert result["cause"].startswith("z and 1 − z swapped: ")
+
+
+def test_an_unrecognised_difference_is_called_a_layout_or_convention_mistake(client):
+    rng, n, m = sizes(1)
+    body = lstm_example(rng, n, m)
+    result = match_of(client, body, {"h": (normal(rng, n) * 0.3).tolist()})
+    assert result["cause"].startswith("A layout or convention mistake: ")
+    assert result["first"] == {"field": "h", "index": 0}
