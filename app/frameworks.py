@@ -37,6 +37,7 @@ import numpy as np
 
 FRAMEWORKS = ("pytorch", "keras", "tf1", "onnx")
 TITLES = {"pytorch": "PyTorch", "keras": "Keras", "tf1": "TF1", "onnx": "ONNX"}
+OWN = {"pytorch": "PyTorch's", "keras": "Keras'", "tf1": "TF1's", "onnx": "ONNX's"}
 
 # Our gate suffixes (W_f, b_f, …) for each of the framework's letters.
 _LSTM_OURS = {"i": "i", "f": "f", "g": "C", "c": "C", "j": "C", "o": "o"}
@@ -158,12 +159,12 @@ def check_variant(framework: str, variant: str) -> None:
     """A cell the framework has, or FrameworkError("PyTorch's LSTM has no peepholes")."""
     title = TITLES[framework]
     if variant == "peephole" and framework != "onnx":
-        raise FrameworkError([("variant", f"{title}'s LSTM has no peepholes; of these frameworks only "
+        raise FrameworkError([("variant", f"{OWN[framework]} LSTM has no peepholes; of these frameworks only "
                                           f"ONNX's LSTM has them (its P).")])
     cells = LAYOUTS[framework]["variants"]
     if _base(variant) not in cells:
         have = " and ".join(f'"{v}"' for v in cells) + (' (and "peephole" with P)' if framework == "onnx" else "")
-        what = "a GRU" if variant == "gru" else f"the {variant} cell"
+        what = "GRU" if variant == "gru" else f"{variant} cell"
         raise FrameworkError([("variant", f"{title} has no {what} here: its cells are {have}.")])
 
 
@@ -232,7 +233,7 @@ def _rename(framework: str, base: str, tensors: dict) -> tuple[dict, list]:
         name = key[: -len(suffix)] if suffix and key.endswith(suffix) else key
         if name not in known:
             listed = ", ".join(known)
-            errors.append((key, f"{key} is not a tensor of {TITLES[framework]}'s {base.upper()}: its tensors "
+            errors.append((key, f"{key} is not a tensor of {OWN[framework]} {base.upper()}: its tensors "
                                 f"are {listed}" + (f" (or with {suffix}, as nn.{base.upper()} names them)"
                                                    if suffix else "") + "."))
         elif name in got:
@@ -552,4 +553,4 @@ def _check_reset(framework: str, after: bool, opts: dict) -> None:
         setting = {"keras": "reset_after", "onnx": "linear_before_reset"}[framework]
         want = {"keras": {True: "true", False: "false"}, "onnx": {True: "1", False: "0"}}[framework][after]
         raise FrameworkError([(setting, f"This GRU resets {'after' if after else 'before'} the product: "
-                                        f"{TITLES[framework]}'s {setting} must be {want} for it.")])
+                                        f"{OWN[framework]} {setting} must be {want} for it.")])
