@@ -291,3 +291,13 @@ def test_from_fields_then_to_fields_gives_the_fields_back(case, n, m, concat, da
                                    {**options, "concat": concat})
     for key in tensors:
         np.testing.assert_allclose(again[key], tensors[key], rtol=0, atol=1e-12 * max(1.0, np.abs(tensors[key]).max()))
+
+
+def test_a_short_link_of_a_framework_body_is_the_equivalent_example(client):
+    body = body_of("keras", "gru")
+    r = client.post("/api/v1/links", json={**body, "compare": {"h": [0, 0, 0]}})
+    assert r.status_code == 201, r.get_json()
+    linked = client.get(f"/api/v1/lstm?link={r.get_json()['id']}")
+    assert linked.status_code == 200
+    direct = client.post(API, json=body).get_json()
+    assert linked.get_json()["h"] == direct["h"] and "framework" not in linked.get_json()
