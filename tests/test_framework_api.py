@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import frameworks
+from app import create_app, frameworks
 from tests.reference import api_body, random_example, run
 
 API = "/api/v1/lstm"
@@ -293,7 +293,8 @@ def test_from_fields_then_to_fields_gives_the_fields_back(case, n, m, concat, da
         np.testing.assert_allclose(again[key], tensors[key], rtol=0, atol=1e-12 * max(1.0, np.abs(tensors[key]).max()))
 
 
-def test_a_short_link_of_a_framework_body_is_the_equivalent_example(client):
+def test_a_short_link_of_a_framework_body_is_the_equivalent_example(tmp_path):
+    client = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite3'}"}).test_client()
     body = body_of("keras", "gru")
     r = client.post("/api/v1/links", json={**body, "compare": {"h": [0, 0, 0]}})
     assert r.status_code == 201, r.get_json()
