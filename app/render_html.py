@@ -246,14 +246,16 @@ def step_html(step: Step, title: Markup, expr: Markup, lines: list[str], curve: 
     return Markup("".join(out))
 
 
-def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
+def groups_view(steps: list[Step], notes: dict[str, list[str]], render=None) -> list[View]:
     """Steps grouped under headings ("Forget gate", "Cell state", …), in order; each group with
     its entries of the stepper's "Jump to" list (`jump`) and its section of the page (`html`),
-    as ready HTML."""
+    as ready HTML. `render(step, notes, mats)` draws a step instead of `step_view` (practice
+    mode: `practice_view.Asking.render`)."""
     mats = Matrices(fields=ARRAY_FIELDS)
+    render = render or step_view
     groups: list[View] = []
     for step in steps:
-        view = step_view(step, notes.get(step.id, []), mats)
+        view = render(step, notes.get(step.id, []), mats)
         if not groups or groups[-1].title != view.group:
             groups.append(View(title=view.group, steps=[]))
         groups[-1].steps.append(view)
@@ -340,19 +342,23 @@ def _plain_html(html) -> str:
 
 
 def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forward",
-              time: int | None = None, only: set[str] | None = None) -> dict:
+              time: int | None = None, only: set[str] | None = None, asking=None) -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
     the variant's cell) or "backward" (its gradient steps, and the plot of what
     reaches C_{T-k}). `time`: show only that time step's steps (a large sequence, `budget.py`);
     `only`: only the steps with these ids (a teacher's short link, `?steps=`). The pictures
-    always draw the whole cell."""
+    always draw the whole cell. `asking` (practice mode, `practice_view.Asking`): its asked
+    steps are drawn as inputs, and the pictures and the timeline, which carry every value,
+    are left out."""
     steps = res.grad_steps if part == "backward" else res.steps
     shown = steps if time is None else budget.at_time(steps, time)
     if only is not None:
         shown = [s for s in shown if s.id in only]
-    view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes),
+    view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes, asking and asking.render),
             "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
             "chain": None}
+    if asking is not None and asking.open:
+        return {**view, "timeline": []}
     spec = VARIANTS[inp.variant]
     if inp.is_sequence:  # Colah's unrolled picture: which time step each step belongs to
         ids: dict[int, list[str]] = {}
