@@ -95,7 +95,8 @@ class Attempt:
 def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt:
     """The form's `a.<step id>` entries (one per result entry, row order), `revealed` (ids split
     by spaces) and `reveal` (the step whose Reveal was pressed). Every asked step with any entry
-    typed is checked, so its marks survive the round trip; the others are left as they are."""
+    typed is checked (`practice.check_many`, which also sees the learner's own earlier answers),
+    so its marks survive the round trip; the others are left as they are."""
     by_id = {s.id: s for s in steps}
     out = Attempt()
     wanted = set(asked)
@@ -103,16 +104,14 @@ def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt
     for step_id in asked:
         texts = [t.strip()[:100] for t in form.getlist(f"a.{step_id}")]
         size = by_id[step_id].result.value.size
-        if not any(texts):
-            continue
-        texts = (texts + [""] * size)[:size]  # a damaged form: as many entries as the result has
-        out.answers[step_id] = texts
-        if step_id in out.revealed:
-            continue
-        try:
-            out.results[step_id] = practice.check(inp, step_id, shaped(texts, by_id[step_id].result.value.shape))
-        except practice.CheckError as e:
-            out.problems[step_id] = str(getattr(e, "message", e))
+        if any(texts):
+            out.answers[step_id] = (texts + [""] * size)[:size]  # a damaged form: as many as the result has
+    to_check = {k: shaped(v, by_id[k].result.value.shape) for k, v in out.answers.items() if k not in out.revealed}
+    for step_id, result in practice.check_many(inp, to_check).items():
+        if "error" in result:
+            out.problems[step_id] = result["error"]["message"]
+        else:
+            out.results[step_id] = result
     return out
 
 
