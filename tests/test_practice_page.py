@@ -286,3 +286,20 @@ def test_next_example_asks_one_more_step(client):
     assert "mode=practice&fade=3" in location
     nxt = client.get(location).get_data(as_text=True)
     assert "3 of 18 steps are worked" in nxt
+
+
+@pytest.mark.slow
+def test_every_worksheet_and_key_formula_renders_in_katex_strict_mode(client):
+    """The worksheet's display formulas (blanks, references to earlier steps, the key) parse in
+    a real renderer, KaTeX in strict mode (tests/test_katex.py's harness)."""
+    from tests.test_katex import katex_failures
+
+    formulas = []
+    for preset in presets.PRESETS:
+        for extra in ("", "&fade=3&key=1"):
+            text = client.get(f"/worksheet?{permalink.to_query(preset.example)}{extra}").get_data(as_text=True)
+            formulas += re.findall(r"\\\[ (.*?) \\\]", text, re.S)
+    assert len(formulas) > 100
+    got = katex_failures(formulas)
+    assert got["rendered"] == len(formulas)
+    assert not got["failures"], [(formulas[f["index"]][:200], f["error"]) for f in got["failures"][:5]]
