@@ -262,17 +262,20 @@ def _tex_title(title: str) -> str:
     return _TEX_WORD.sub(math, title.replace("&", r"\&").replace("%", r"\%").replace("#", r"\#"))
 
 
-def worksheet(steps: list[Step], asked: list[str], key: bool, heading: str, source: str) -> str:
+def worksheet(steps: list[Step], asked: list[str], key: bool, heading: str, source: str,
+              shown: list[Step] | None = None, note: str = "") -> str:
     """A LaTeX document: every step numbered in order; the worked ones written out (as GET
     /latex does), each asked one with its operands and an empty bmatrix result, one blank per
     entry (`key`: the result filled in, as the LaTeX export rounds it). An operand that is an
-    earlier asked step's result is written as a reference to that step, never its value."""
+    earlier asked step's result is written as a reference to that step, never its value.
+    `shown`: only these of the steps (a large sequence's time step, `budget.py`), numbered and
+    referred to as among all of them; `note` says so."""
     asked_ids = set(asked)
     number = {s.id: k + 1 for k, s in enumerate(steps)}
     owner = {id(s.result.value): s.id for s in steps if s.id in asked_ids}
     memo: dict[int, str] = {}
     body = []
-    for step in steps:
+    for step in steps if shown is None else shown:
         k = number[step.id]
         title = _tex_title(step.title)
         if step.id not in asked_ids:
@@ -288,14 +291,14 @@ def worksheet(steps: list[Step], asked: list[str], key: bool, heading: str, sour
         numbers = PRIMITIVES[step.op].latex(step, ops)
         if key:
             result = latex.bmatrix(step.result.value, step.saturated)
-            note = latex.SATURATED_NOTE if any(step.saturated) else ""
+            sat_note = latex.SATURATED_NOTE if any(step.saturated) else ""
         else:
-            result, note = _blank_bmatrix(step.result.value.shape), ""
-        body.append(f"\\paragraph{{Step {k}.}} {title}\n\\[ {step.formula} = {numbers} = {result}{note} \\]\n")
+            result, sat_note = _blank_bmatrix(step.result.value.shape), ""
+        body.append(f"\\paragraph{{Step {k}.}} {title}\n\\[ {step.formula} = {numbers} = {result}{sat_note} \\]\n")
     kind = "answer key" if key else "worksheet"
     intro = (f"Fill in each blank: {len(asked)} of the {len(steps)} steps are yours. "
              if not key else f"The answers to the {len(asked)} steps of the worksheet. ")
-    return (f"% {heading}: {kind}.\n% The example: {source}\n"
+    return (f"% {heading}: {kind}.\n% The example: {source}\n" + (f"% {note}\n" if note else "") +
             "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{amssymb}\n"
             "\\setcounter{MaxMatrixCols}{64}\n\\setlength{\\parindent}{0pt}\n"
             "\\begin{document}\n"

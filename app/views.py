@@ -100,7 +100,10 @@ def worksheet_answer(ex: example.Example, source: str) -> Response:
         return Response(f"% {problem}\n", 400, mimetype="text/plain")
     steps = ex.result.steps
     asked = practice_view.asked_steps(steps, mode.fade)
-    text = practice_view.worksheet(steps, asked, key == "1", _heading(ex).partition(",")[0], source)
+    pages = _paging(ex, "forward", request.args.get("time"))  # a huge sequence: one time step, as /latex
+    shown = budget.at_time(steps, pages.time) if pages else None
+    note = f"{pages.note} Add &time=1 … &time={pages.T} to this address for the others." if pages else ""
+    text = practice_view.worksheet(steps, asked, key == "1", _heading(ex).partition(",")[0], source, shown, note)
     return Response(text, mimetype="text/plain")
 
 
