@@ -198,5 +198,7 @@ def _api_message(e: HTTPException) -> str:
     if e.code == 413:
         return f"The request body is larger than {MAX_BODY // 1024} KiB, the limit."
     if e.code == 405:
+        if request.path.endswith("/api/v1/check"):
+            return 'Use POST with a JSON object: an example (or "link"), "step" and "answer".'
         return "Use POST with a JSON object, or GET with a permalink's query."
     return f"{e.name}: {e.description}"

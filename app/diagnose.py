@@ -89,7 +89,7 @@ def _time(step_id: str) -> str:
     return mt.group(0) if mt else ""
 
 
-class _Trace:
+class StepIndex:
     """The example's forward steps, and which step made each value."""
 
     def __init__(self, steps: list[Step]):
@@ -97,6 +97,10 @@ class _Trace:
         self.index = {s.id: k for k, s in enumerate(self.steps)}
         self.by_id = {s.id: s for s in self.steps}
         self.maker = {id(s.result): s for s in self.steps}
+        self.adds: dict[str, list[Step]] = {}  # each time step's sums (where a state may be mixed)
+        for s in self.steps:
+            if s.op == "add":
+                self.adds.setdefault(_time(s.id), []).append(s)
 
     def chain(self, step: Step) -> list[Step]:
         """The step and the steps of its time step it is computed from, in trace order."""
@@ -140,7 +144,7 @@ def _now(values: dict, sym: Sym) -> np.ndarray:
     return values.get(id(sym), sym.value)
 
 
-def _candidates(tr: _Trace, chain: list[Step], inputs, typed: list):
+def _candidates(tr: StepIndex, chain: list[Step], inputs, typed: list):
     """(mistake id, {step id: change}, sentence, the step changed) for every mistake that could
     have been made in `chain`, the asked step's own first, then upward."""
     for p in reversed(chain):
@@ -179,10 +183,8 @@ def _candidates(tr: _Trace, chain: list[Step], inputs, typed: list):
             yield ("transposed", {p.id: lambda s, x, _: x[0].T @ x[1]},
                    f"You multiplied by the columns of {W} ({W}ᵀ·{v}): entry k of {W}·{v} is row k of "
                    f"{W} times {v}.", p)
-    time = _time(chain[-1].id)
-    for p in tr.steps:  # the add that mixes a state with g and 1 − g, if the chain feeds it
-        if p.op == "add" and _time(p.id) == time:
-            yield from _swapped(tr, p, chain, inputs)
+    for p in tr.adds.get(_time(chain[-1].id), []):  # the add that mixes a state with g and 1 − g
+        yield from _swapped(tr, p, chain, inputs)
 
 
 def _saturated(p: Step, typed: list | None):
@@ -207,14 +209,14 @@ def _saturated(p: Step, typed: list | None):
            f"of its limit, much closer than {wrote}; round the true value to the decimals you write.", p)
 
 
-def _states(tr: _Trace, p: Step):
+def _states(tr: StepIndex, p: Step):
     """C_t used for C_{t-1} (h_t for h_{t-1}), and C_{t-1} for C_t, in the step that reads them."""
     if p.op == "concat":
         return
     time = _time(p.id)
     for o in p.operands:
         new = tr.by_id.get(f"{time}{'C' if o.name == 'C_prev' else 'h'}.update")
-        if o.name in ("C_prev", "h_prev") and new is not None and new is not p:
+        if o.name in ("C_prev", "h_prev") and new is not None:
             yield ("new_state_for_old", {p.id: _substitute({id(o): lambda values, new=new: new.result.value})},
                    f"{plain(p.result.latex)} reads {plain(o.latex)}, the state this step starts from; you "
                    f"used {plain(new.result.latex)}, the one it computes.", p)
@@ -226,7 +228,7 @@ def _states(tr: _Trace, p: Step):
                        f"computed; you used {plain(old.latex)}, the previous one.", p)
 
 
-def _operand_named(tr: _Trace, step: Step, name: str) -> Sym | None:
+def _operand_named(tr: StepIndex, step: Step, name: str) -> Sym | None:
     """The input `name` that `step` reads, itself or through the steps it is made from."""
     todo = [step]
     while todo:
@@ -239,7 +241,7 @@ def _operand_named(tr: _Trace, step: Step, name: str) -> Sym | None:
     return None
 
 
-def _swapped(tr: _Trace, add: Step, chain: list[Step], inputs):
+def _swapped(tr: StepIndex, add: Step, chain: list[Step], inputs):
     """g and 1 − g swapped where a state is mixed: h_t = (1 − z_t) ∘ h̃_t + z_t ∘ h_{t-1} (the GRU),
     (1 − f_t) ∘ h_{t-1} + f_t ∘ h̃_t (the MGU), f_t ∘ C_{t-1} + (1 − f_t) ∘ C̃_t (the coupled LSTM)."""
     parts = [tr.maker.get(id(o)) for o in add.operands]
@@ -276,7 +278,7 @@ def _show(x: float) -> str:
     return fmt.show(x).replace("\u2212", "−")
 
 
-def _terms(tr: _Trace, sym: Sym, k: int, time: str) -> tuple[list[str], bool]:
+def _terms(tr: StepIndex, sym: Sym, k: int, time: str) -> tuple[list[str], bool]:
     """Entry k of `sym` written as the terms it adds up, and whether a product of rows is among them."""
     p = tr.maker.get(id(sym))
     if p is not None and _time(p.id) == time:
@@ -295,7 +297,7 @@ def _terms(tr: _Trace, sym: Sym, k: int, time: str) -> tuple[list[str], bool]:
     return [fmt.signed(_show(sym.value[k]))], False
 
 
-def _row_slip(tr: _Trace, step: Step, typed: list, wrong: np.ndarray) -> Found | None:
+def _row_slip(tr: StepIndex, step: Step, typed: list, wrong: np.ndarray) -> Found | None:
     if step.result.value.ndim != 1:
         return None
     n, slipped = wrong.size, np.flatnonzero(wrong)
@@ -318,33 +320,53 @@ def _row_slip(tr: _Trace, step: Step, typed: list, wrong: np.ndarray) -> Found |
 
 # ----------------------------------------------------------------------------- carried
 
-def _carried(tr: _Trace, step: Step, typed: list, own: Mapping[str, np.ndarray]) -> Found | None:
-    """The step done right on the learner's own (wrong) answers to the steps it reads."""
-    replace, used = {}, []
-    for o in step.operands:
+def _lipschitz(step: Step, k: int) -> float:
+    """How much step's result can move per unit of operand k's entries (a bound, per entry)."""
+    ops = step.operands
+    if step.op == "hadamard":
+        return float(np.max(np.abs(ops[1 - k].value), initial=0.0))
+    if step.op == "matvec":
+        W, v = (o.value for o in ops)
+        return float(np.max(np.abs(W).sum(axis=1))) if k == 1 else float(np.abs(v).sum())
+    return {"sigmoid": 0.25}.get(step.op, 1.0)  # add, concat, one_minus, tanh: 1
+
+
+def _carried(tr: StepIndex, step: Step, typed: list, own: Mapping[str, tuple[np.ndarray, float]]) -> Found | None:
+    """The step done right on the learner's own (wrong) answers to the steps it reads. `own`: by
+    step id, the values typed and half a unit of their last typed place, which bounds (through
+    this step's `_lipschitz`) how far the learner's rounding of them moves this step's result."""
+    replace, used, slack = {}, [], 0.0
+    for k, o in enumerate(step.operands):
         p = tr.maker.get(id(o))
-        if p is not None and p.id in own and own[p.id].shape == o.value.shape \
-                and not np.allclose(own[p.id], o.value, rtol=1e-12, atol=0):
-            replace[id(o)] = (lambda values, v=own[p.id]: v)
+        if p is None or p.id not in own:
+            continue
+        value, half_unit = own[p.id]
+        if value.shape == o.value.shape and not np.allclose(value, o.value, rtol=1e-12, atol=0):
+            replace[id(o)] = (lambda values, value=value: value)
             used.append(p)
-    if not used:
+            slack += half_unit * _lipschitz(step, k)
+    if not used or step.span:
         return None
-    candidate = _replay([step], {step.id: _substitute(replace)}) if step.span == () else None
-    if not _fits(typed, candidate, step.result.value):
+    candidate = _replay([step], {step.id: _substitute(replace)})
+    if candidate is None or np.array_equal(candidate, step.result.value):
         return None
-    names = " and ".join(f"“{p.title}”" for p in used)
+    if not all(t.matches(c) or abs(t.value - c) <= t.half_unit + slack * (1 + 1e-9)
+               for t, c in zip(typed, candidate.ravel())):
+        return None
+    names = " and ".join(f"“{plain(p.title)}”" for p in used)
     return Found("carried", f"Your numbers follow correctly from your own answer to {names}, which is wrong: the "
                             f"work in this step is right; fix that step and this one follows.")
 
 
 def diagnose(steps: list[Step], step: Step, typed_rows: list, wrong: np.ndarray, inputs,
-             own: Mapping[str, np.ndarray]) -> Found | None:
+             own: Mapping[str, tuple[np.ndarray, float]], index: StepIndex | None = None) -> Found | None:
     """The mistake the answer makes (module docstring), or None. `typed_rows`: the answer as rows
     of practice.Typed; `wrong`: which entries are wrong (not merely too coarse); `own`: the
-    learner's answers to other steps, by step id."""
+    learner's answers to other steps, by step id: (the values, half a unit of their last typed place);
+    `index`: StepIndex(steps), when one is at hand (check_many checks many steps of one trace)."""
     if step.id.startswith("grad."):
         return None
-    tr = _Trace(steps)
+    tr = index or StepIndex(steps)
     typed = [t for row in typed_rows for t in row]
     truth = step.result.value
     if not wrong.any():  # only too coarse: nothing to diagnose

@@ -213,6 +213,8 @@ def shaped(step: Step, answer) -> list[list]:
                              f"products into one number.", kind="matrix")
         raise CheckError(f"{expect}; you wrote {_given(answer)}.")
     rows, cols = shape
+    if rows == 1 and isinstance(answer, list) and len(answer) == cols and not any(isinstance(a, list) for a in answer):
+        return [answer]  # a matrix of one row, given flat (as the API takes W_y of one row)
     if (isinstance(answer, list) and len(answer) == rows
             and all(isinstance(r, list) and len(r) == cols and not any(isinstance(a, list) for a in r)
                     for r in answer)):
@@ -231,16 +233,21 @@ def _leaves(answer, depth: int = 0):
 
 
 def read_answer(step: Step, answer) -> list[list[Typed]]:
-    """The answer parsed and shaped like the step's result (a vector as one row), or CheckError."""
+    """The answer parsed and shaped like the step's result (a vector as one row), or CheckError.
+    Numbers first: "abc" is not a number whatever its shape."""
     if isinstance(answer, list) and len(answer) > MAX_ENTRIES:
         raise CheckError(f"{_expect(step)}; you wrote {len(answer)} numbers.")
     leaves = list(_leaves(answer))
     if len(leaves) > MAX_ENTRIES:
         raise CheckError(f"{_expect(step)}; you wrote {len(leaves)} numbers.")
-    for k, leaf in enumerate(leaves):  # numbers first: "abc" is not a number whatever its shape
-        typed_number(leaf, f"entry {k + 1}" if len(leaves) > 1 else "value")
-    rows = shaped(step, answer)
-    return [[typed_number(leaf, f"entry {k + 1}") for k, leaf in enumerate(row)] for row in rows]
+    typed = iter([typed_number(leaf, f"entry {k + 1}" if len(leaves) > 1 else "value")
+                  for k, leaf in enumerate(leaves)])
+    return shaped(step, _rebuilt(answer, typed))
+
+
+def _rebuilt(answer, typed):
+    """The answer's nesting with each leaf replaced by the next of `typed`."""
+    return [_rebuilt(item, typed) for item in answer] if isinstance(answer, list) else next(typed)
 
 
 # ----------------------------------------------------------------------------- the check
@@ -285,8 +292,10 @@ def find_step(steps: list[Step], step_id) -> Step:
                 return s
     ids = askable_steps(steps)
     listed = ", ".join(ids[:12]) + (f", … ({len(ids)} in all)" if len(ids) > 12 else "")
-    got = repr(step_id[:40]) if isinstance(step_id, str) else f"a {type(step_id).__name__}"
-    raise CheckError(f"There is no step {got} in this example; give one of its step ids: {listed}.",
+    if not isinstance(step_id, str):
+        raise CheckError(f"step must be a step id, a string such as \"f.matmul\"; this example's steps are "
+                         f"{listed}.", field="step", kind="unknown_step")
+    raise CheckError(f"There is no step {step_id[:40]!r} in this example; give one of its step ids: {listed}.",
                      field="step", kind="unknown_step")
 
 
@@ -303,7 +312,8 @@ def check(inputs: Inputs, step_id: str, answer, reveal: bool = False) -> dict:
 
 
 def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
-               own: Mapping[str, np.ndarray] | None = None) -> Checked:
+               own: Mapping[str, tuple[np.ndarray, float]] | None = None,
+               index: diagnose.StepIndex | None = None) -> Checked:
     """Check one step of `steps` (the example's trace); `own`: the learner's answers to other
     steps, by id (check_many), which the "carried" diagnosis reads."""
     typed = read_answer(step, answer)
@@ -320,7 +330,7 @@ def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
         out.hints.append(f"{_listed([names(k) for k in coarse])} {'is' if len(coarse) == 1 else 'are'} right "
                          f"to the digits you wrote, but too coarse: practice asks for {PRECISION_RULE}.")
     wrong = np.array([not t.matches(e) and not (k in coarse) for k, t, e in flat]).reshape(step.result.value.shape)
-    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {})
+    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {}, index)
     if cut and (found is None or found.id != "saturated_rounded"):  # 0.999 for σ(22) is that, not a cut
         out.hints.append(f"{_listed([names(k) for k in cut])} {'looks' if len(cut) == 1 else 'look'} cut off "
                          f"rather than rounded: round the last digit you write to the nearest.")
@@ -328,7 +338,7 @@ def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
         out.mistake, out.diagnosis = found.id, found.sentence
         out.hints.extend(found.hints)
     elif not coarse:
-        out.hints.append(f"Each entry is written to {PRECISION_RULE}; check the entries marked wrong.")
+        out.hints.append(f"Check the entries marked wrong; practice asks for {PRECISION_RULE}.")
     return out
 
 
@@ -369,7 +379,8 @@ def check_many(inputs: Inputs, answers: Mapping[str, object], reveal: bool = Fal
     wants_grads = any(isinstance(k, str) and k.startswith("grad.") for k in answers)
     steps = _steps(inputs, wants_grads)
     order = {s.id: k for k, s in enumerate(steps)}
-    own: dict[str, np.ndarray] = {}
+    index = diagnose.StepIndex(steps)
+    own: dict[str, tuple[np.ndarray, float]] = {}
     out: dict[str, dict] = {}
     for step_id in sorted(answers, key=lambda k: order.get(k, len(order))):
         answer = answers[step_id]
@@ -377,10 +388,11 @@ def check_many(inputs: Inputs, answers: Mapping[str, object], reveal: bool = Fal
             continue
         try:
             step = find_step(steps, step_id)
-            checked = check_step(steps, step, answer, inputs, own)
+            checked = check_step(steps, step, answer, inputs, own, index)
         except CheckError as e:
             out[step_id] = {"step": step_id, "error": {"field": e.field, "message": e.message, "kind": e.kind}}
             continue
-        own[step.id] = np.array([[t.value for t in row] for row in checked.typed]).reshape(step.result.value.shape)
+        values = np.array([[t.value for t in row] for row in checked.typed]).reshape(step.result.value.shape)
+        own[step.id] = (values, max(t.half_unit for row in checked.typed for t in row))
         out[step_id] = checked.as_json(reveal)
     return out
