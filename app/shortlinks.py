@@ -71,6 +71,9 @@ def create_form():
     time = (request.form.getlist("time") or [""])[-1]  # a large sequence's page: keep its time step
     if time.isascii() and time.isdigit() and len(time) <= 3:
         target += f"?time={time}"
+    mode, _ = practice_view.settings(request.form)  # a practice page's short link opens in practice mode
+    if mode.practice and part == "forward":
+        target += ("&" if "?" in target else "?") + mode.query[1:]
     return redirect(target, 303)
 
 

@@ -303,3 +303,15 @@ def test_every_worksheet_and_key_formula_renders_in_katex_strict_mode(client):
     got = katex_failures(formulas)
     assert got["rendered"] == len(formulas)
     assert not got["failures"], [(formulas[f["index"]][:200], f["error"]) for f in got["failures"][:5]]
+
+
+def test_the_short_link_button_on_a_practice_page_makes_a_practice_link(client):
+    form = {**{k: ", ".join(map(str, v.ravel().tolist())) if v.ndim == 1 else
+               "\n".join(", ".join(map(str, row)) for row in v.tolist()) for k, v in SEED.items()},
+            "concat": "xh", "part": "forward", "mode": "practice", "fade": "2"}
+    made = client.post("/e", data=form)
+    assert made.status_code == 303
+    location = made.headers["Location"]
+    assert re.search(r"/e/[\w-]+\?mode=practice&fade=2$", location), location
+    page = client.get(location).get_data(as_text=True)
+    assert len(asked_articles(page)) == 16
