@@ -315,3 +315,12 @@ def test_the_short_link_button_on_a_practice_page_makes_a_practice_link(client):
     assert re.search(r"/e/[\w-]+\?mode=practice&fade=2$", location), location
     page = client.get(location).get_data(as_text=True)
     assert len(asked_articles(page)) == 16
+
+
+def test_the_random_form_on_a_practice_page_makes_hand_sized_practice(client):
+    page = practice_page(client, SEED)
+    form = re.search(r'<form class="random".*?</form>', page, re.S).group(0)
+    assert '<input type="hidden" name="hand" value="1">' in form
+    assert '<input type="hidden" name="mode" value="practice">' in form
+    worked = client.get(f"/?{SEED_QUERY}").get_data(as_text=True)
+    assert 'name="hand"' not in re.search(r'<form class="random".*?</form>', worked, re.S).group(0)
