@@ -348,8 +348,8 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     reaches C_{T-k}). `time`: show only that time step's steps (a large sequence, `budget.py`);
     `only`: only the steps with these ids (a teacher's short link, `?steps=`). The pictures
     always draw the whole cell. `asking` (practice mode, `practice_view.Asking`): its asked
-    steps are drawn as inputs, and the pictures and the timeline, which carry every value,
-    are left out."""
+    steps are drawn as inputs, the cell diagram writes their values "?", and the timeline and
+    the unrolled chain (which carry every h_t and C_t) are left out."""
     steps = res.grad_steps if part == "backward" else res.steps
     shown = steps if time is None else budget.at_time(steps, time)
     if only is not None:
@@ -357,10 +357,11 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes, asking and asking.render),
             "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
             "chain": None}
-    if asking is not None and asking.open:
-        return {**view, "timeline": []}
+    hidden = frozenset(asking.owner) if asking is not None else frozenset()
+    if hidden:  # practice: the timeline and the unrolled chain carry every h_t and C_t
+        view["timeline"] = []
     spec = VARIANTS[inp.variant]
-    if inp.is_sequence:  # Colah's unrolled picture: which time step each step belongs to
+    if inp.is_sequence and not hidden:  # Colah's unrolled picture: which time step each step belongs to
         ids: dict[int, list[str]] = {}
         for step in steps:
             ids.setdefault(budget.time_of(step.id), []).append(step.id)
@@ -374,7 +375,7 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
         times = [None] if not inp.is_sequence else [time] if time else range(1, inp.T + 1)
         view["figures"] = []
         for k, t in enumerate(times):
-            d = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name, t)
+            d = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name, t, hidden)
             view["figures"].append(View(t=t or 0, svg=diagram_svg(d, f"-t{t}" if t else ""), caption=d.caption,
                                         hidden=k > 0))
         view["diagram"] = d
