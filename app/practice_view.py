@@ -128,8 +128,10 @@ def shaped(texts: list[str], shape: tuple[int, ...]):
 class Asking:
     """Renders the steps of one practice page: asked ones as inputs, the others worked."""
 
-    def __init__(self, steps: list[Step], asked: list[str], attempt: Attempt):
-        self.attempt = attempt
+    def __init__(self, steps: list[Step], asked: list[str], attempt: Attempt, action: str = ""):
+        """`action`: where the form posts; each step's buttons post to it with the step's
+        fragment, so that the page comes back scrolled to the step just checked."""
+        self.attempt, self.action = attempt, action
         self.open = [a for a in asked if a not in attempt.revealed]  # asked and not revealed
         open_ids = set(self.open)
         # Which step made each value: an operand is the very array an earlier step returned
@@ -159,15 +161,16 @@ class Asking:
             else:
                 expr.append(mats.html(sym))
         sid = esc(step.id)
+        to_step = esc(f"{self.action}#{step.id}")
         title = latex_to_html(step.title.partition(": ")[2] or step.title)
         return Markup(
             f'<article class="step asked" id="{sid}" data-step="{sid}" data-op="{step.op}">\n'
             f'<h4>{title[:1].upper()}{title[1:]} <span class="formula">{latex_to_html(step.formula)}</span></h4>\n'
             f'<p class="why">{latex_to_html(step.why)}</p>\n'
             f'<div class="expr">{"".join(expr)}</div>\n'
-            f'<p class="practice-controls"><button type="submit" form="practice" class="check" name="check" '
-            f'value="{sid}">Check</button> <button type="submit" form="practice" class="reveal" name="reveal" '
-            f'value="{sid}">Reveal</button></p>\n'
+            f'<p class="practice-controls"><button type="submit" form="practice" formaction="{to_step}" '
+            f'class="check" name="check" value="{sid}">Check</button> <button type="submit" form="practice" '
+            f'formaction="{to_step}" class="reveal" name="reveal" value="{sid}">Reveal</button></p>\n'
             f'<div class="verdict" id="verdict-{sid}" role="status" aria-live="polite">{self._verdict(step)}</div>\n'
             f'</article>')
 

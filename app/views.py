@@ -232,8 +232,9 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
         asked = practice_view.asked_steps(steps, settings.fade)
         attempt = (practice_view.attempt_from_form(form, ex.inp, steps, asked) if form is not None
                    else practice_view.Attempt())
-        asking = practice_view.Asking(steps, asked, attempt)
-        practice = _practice_links(ex, settings, link_id) | dict(
+        practice = _practice_links(ex, settings, link_id)
+        asking = practice_view.Asking(steps, asked, attempt, practice["action"])
+        practice |= dict(
             problem=problem, revealed=" ".join(sorted(attempt.revealed)), asked=len(asked), steps=len(steps),
             worked=len(steps) - len(asked))
     view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time, only, asking)

@@ -328,3 +328,13 @@ def test_the_random_form_on_a_practice_page_makes_hand_sized_practice(client):
     assert '<input type="hidden" name="mode" value="practice">' in form
     worked = client.get(f"/?{SEED_QUERY}").get_data(as_text=True)
     assert 'name="hand"' not in re.search(r'<form class="random".*?</form>', worked, re.S).group(0)
+
+
+def test_a_steps_buttons_post_back_to_the_step_and_the_worksheet_is_cached(client):
+    article = asked_articles(practice_page(client, SEED, "&fade=2"))["f.bias"]
+    action = html.escape(f"/practice?{SEED_QUERY}&mode=practice&fade=2#f.bias")
+    assert article.count(f'formaction="{action}"') == 2  # Check and Reveal
+    sheet = client.get(f"/worksheet?{SEED_QUERY}&fade=2")
+    assert sheet.status_code == 200 and sheet.headers.get("ETag")
+    assert "public" in sheet.headers["Cache-Control"]
+    assert client.get(f"/worksheet?{SEED_QUERY}&fade=2", headers={"If-None-Match": sheet.headers["ETag"]}).status_code == 304

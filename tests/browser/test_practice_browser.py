@@ -110,7 +110,7 @@ def test_without_javascript_the_check_is_a_form_post(new_page, live_server):
     fill(page, "f.matmul", [_text(x) for x in W_F_V])
     with page.expect_navigation():
         step(page, "i.bias").locator("button.check").click()
-    assert "/practice?" in page.url
+    assert "/practice?" in page.url and page.url.endswith("#i.bias")  # back at the step checked
     assert [step(page, "i.bias").locator("input").nth(k).input_value() for k in range(3)] == \
         [_text(Z_I[0]), "42", _text(Z_I[2])]
     assert marks(page, "i.bias") == ["false", "true", "false"]
