@@ -30,7 +30,7 @@ from markupsafe import Markup
 from . import latex, practice
 from .markup import esc
 from .primitives import PRIMITIVES, Marked
-from .render_html import Matrices, latex_to_html, step_view
+from .render_html import Matrices, latex_to_html, step_heading, step_view
 from .trace import Step, Sym
 
 MAX_FADE = 10_000  # more than any example has steps (20 time steps × ~20 steps)
@@ -142,10 +142,9 @@ class Asking:
     def render(self, step: Step, notes: list[str], mats: Matrices) -> View:
         if step.id not in self.open:
             return step_view(step, notes, mats)
-        view = step_view(step, [], Matrices())  # titles and grouping only: its HTML is replaced
-        view.html = self.asked_html(step, mats)
-        view.curve = None
-        return view
+        group, _, plain_title = step_heading(step.title)
+        return View(id=step.id, op=step.op, group=group, plain_title=plain_title, curve=None,
+                    html=self.asked_html(step, mats))
 
     def asked_html(self, step: Step, mats: Matrices) -> Markup:
         terms, _ = PRIMITIVES[step.op].whiteboard(step)  # the lines are the result: never shown
@@ -162,10 +161,10 @@ class Asking:
                 expr.append(mats.html(sym))
         sid = esc(step.id)
         to_step = esc(f"{self.action}#{step.id}")
-        title = latex_to_html(step.title.partition(": ")[2] or step.title)
+        title = step_heading(step.title)[1]
         return Markup(
             f'<article class="step asked" id="{sid}" data-step="{sid}" data-op="{step.op}">\n'
-            f'<h4>{title[:1].upper()}{title[1:]} <span class="formula">{latex_to_html(step.formula)}</span></h4>\n'
+            f'<h4>{title} <span class="formula">{latex_to_html(step.formula)}</span></h4>\n'
             f'<p class="why">{latex_to_html(step.why)}</p>\n'
             f'<div class="expr">{"".join(expr)}</div>\n'
             f'<p class="practice-controls"><button type="submit" form="practice" formaction="{to_step}" '

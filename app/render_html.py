@@ -184,6 +184,11 @@ def _heading(title: str) -> tuple[str, Markup, str]:
     return group, latex_to_html(text), plain_text(text)
 
 
+def step_heading(title: str) -> tuple[str, Markup, str]:
+    """A step's group, its own title as HTML and as plain text (practice_view draws asked steps)."""
+    return _heading(title)
+
+
 _SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 _SUPERSCRIPT = dict(zip("0123456789hxT", "⁰¹²³⁴⁵⁶⁷⁸⁹ʰˣᵀ"))
 
