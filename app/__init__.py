@@ -26,7 +26,8 @@ MAX_BODY = 256 * 1024  # bytes: a 32×64 matrix ×4 in full precision fits comfo
 # a 200 answer carries a strong ETag (a hash of its bytes) and may be kept by shared caches for
 # a day; `immutable` where the query is the example itself. Error answers and POSTs are not.
 CACHED_ENDPOINTS = frozenset({"page.index", "page.backward", "page.latex_text", "api.lstm_get",
-                              "links.page", "links.backward_page", "links.latex", "links.input_json"})
+                              "links.page", "links.backward_page", "links.latex", "links.input_json",
+                              "page.worksheet", "links.worksheet"})
 MAX_AGE = 24 * 3600  # seconds
 # Compression (flask-compress): zstd, br or gzip as the client asks, for these types. Never of a
 # streamed response (COMPRESS_STREAMS off): flask-compress would compress a 206 byte range too,
