@@ -231,9 +231,10 @@ def verdict_html(result: dict) -> str:
     if result["correct"]:
         out = [f'<p class="right-words">Right: all {len(entries)} entries are correct.</p>']
     else:
-        which = ", ".join(map(str, wrong))
+        which = f"entry {wrong[0]}" if len(wrong) == 1 else \
+            f"entries {', '.join(map(str, wrong[:-1]))} and {wrong[-1]}"
         out = [f'<p class="wrong-words">Not yet: {len(wrong)} of {len(entries)} entries '
-               f'{"is" if len(wrong) == 1 else "are"} wrong (entry {which}).</p>']
+               f'{"is" if len(wrong) == 1 else "are"} wrong ({which}).</p>']
     if result.get("hints"):
         out.append('<ul class="hints">' + "".join(f"<li>{esc(h)}</li>" for h in result["hints"]) + "</ul>")
     if result.get("diagnosis"):

@@ -618,9 +618,11 @@
       input.classList.toggle("wrong", !right);
     });
     const wrong = reply.entries.map((e, k) => (e.correct ? null : k + 1)).filter((k) => k !== null);
+    // "entry 3", "entries 2 and 3", "entries 1, 2 and 3": as practice_view.verdict_html writes it
+    const which = (ks) => (ks.length === 1 ? `entry ${ks[0]}` : `entries ${ks.slice(0, -1).join(", ")} and ${ks[ks.length - 1]}`);
     const parts = [reply.correct
       ? para("right-words", `Right: all ${reply.entries.length} entries are correct.`)
-      : para("wrong-words", `Not yet: ${wrong.length} of ${reply.entries.length} entries ${wrong.length === 1 ? "is" : "are"} wrong (entry ${wrong.join(", ")}).`)];
+      : para("wrong-words", `Not yet: ${wrong.length} of ${reply.entries.length} entries ${wrong.length === 1 ? "is" : "are"} wrong (${which(wrong)}).`)];
     if (reply.hints && reply.hints.length) {
       const ul = document.createElement("ul");
       ul.className = "hints";

@@ -160,6 +160,8 @@ def test_a_short_link_opens_in_practice_mode(client):
     posted = client.post(f"{url}/practice?fade=2", data={"a.f.bias": ["92", "177", "135"]})
     assert posted.status_code == 200
     assert "Not yet: 1 of 3 entries is wrong (entry 3)." in posted.get_data(as_text=True)
+    posted = client.post(f"{url}/practice?fade=2", data={"a.f.bias": ["92", "178", "135"]})
+    assert "Not yet: 2 of 3 entries are wrong (entries 2 and 3)." in posted.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------ the worksheet

@@ -90,6 +90,11 @@ def test_the_seed_answers_slip_gets_the_row_2_hint(page, live_server):
     expect(hint).to_contain_text("42")
     expect(hint).to_contain_text(f"= {_text(Z_I[1])}")
     assert marks(page, "i.bias") == ["false", "true", "false"]
+    # Two wrong entries are named as the server names them ("entries 2 and 3")
+    step(page, "i.bias").locator("input").nth(2).fill(str(int(Z_I[2]) - 2))
+    step(page, "i.bias").locator("input").nth(2).press("Enter")
+    expect(verdict).to_contain_text("2 of 3 entries are wrong (entries 2 and 3).")
+    assert marks(page, "i.bias") == ["false", "true", "true"]
 
 
 def test_tab_moves_between_the_entries(page, live_server):
