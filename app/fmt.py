@@ -109,6 +109,11 @@ def latex(x: float) -> str:
     return _written(float(x))[1]
 
 
+def latex_each(xs: list[float]) -> list[str]:
+    """`latex` of each float of a list (an array's `tolist()`), without a call per number."""
+    return [_written(x)[1] for x in xs]
+
+
 def is_rounded(x: float) -> bool:
     """True when `show(x)` is not the exact value (the page then offers it on hover)."""
     return _written(float(x))[2]
