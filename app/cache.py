@@ -64,7 +64,7 @@ def _request_key() -> tuple:
     if request.method == "GET":
         return ("GET", request.script_root, request.path, request.query_string)
     # The body is read (and capped at MAX_CONTENT_LENGTH) once; the view reads the same bytes.
-    digest = hashlib.blake2b(request.get_data(), digest_size=32).digest()
+    digest = hashlib.sha256(request.get_data()).digest()
     return (request.method, request.script_root, request.path, request.query_string, digest)
 
 
