@@ -68,6 +68,7 @@ def create_app(test_config=None) -> Flask:
     from . import api, cache, shortlinks, views
     from .render_html import message_html
     app.jinja_env.filters["subscripts"] = message_html  # a message's h_{t-1} as h<sub>t−1</sub>
+    app.jinja_env.globals["url_for"] = cache.url_of  # the templates' links, remembered (cache.py)
     from .parse import ALL_FIELDS
     # a query with any of these is an example (views._from_query), or a short link's (?link=)
     link_keys = (*ALL_FIELDS, "z", "link")

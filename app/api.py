@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 
 import orjson
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
 from . import budget, encodable, example, latex, links
-from .cache import remembered
+from .cache import remembered, url_of
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
 from .openapi import document_json
@@ -162,7 +162,7 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
     written: dict[int, str] = {}  # each value's LaTeX, written once for both traces (latex.step_latex)
     out.update(
         n=inp.n, m=inp.m, concat=inp.concat, v=last["v"],
-        permalink=f"{url_for('page.index')}?{ex.query}" if ex.query else None,
+        permalink=f"{url_of('page.index')}?{ex.query}" if ex.query else None,
         steps=steps_json(res.steps, shown["include_steps"]),
     )
     if ex.query is None:

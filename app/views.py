@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 from markupsafe import Markup, escape
 
 from . import budget, example, latex, presets
-from .cache import remembered
+from .cache import remembered, url_of
 from .notes import notes_for
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -68,7 +68,7 @@ def _submit(part: str):
 
 
 def _link(part: str, query: str | None) -> str | None:
-    return f"{url_for(PARTS[part])}?{query}" if query else None
+    return f"{url_of(PARTS[part])}?{query}" if query else None
 
 
 @bp.get("/random")
@@ -173,8 +173,8 @@ def _context(ex: example.Example, part: str, time=None, only=None) -> dict:
     return dict(
         view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT, pages=pages,
         forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
-        api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
-        latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
+        api_link=f"{url_of('api.lstm_get')}?{ex.query}" if ex.query else None,
+        latex_link=f"{url_of('page.latex_text')}?{ex.query}" if ex.query else None,
     )
 
 
@@ -203,7 +203,7 @@ def _render(ex: example.Example, part: str, time=None, only=None, **links):
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     current = _current_preset(ex)
-    presets_view = _presets_view(url_for("page.index"), current)
+    presets_view = _presets_view(url_of("page.index"), current)
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            heading=_heading(ex),
                            choices=choices(fields, errors),
