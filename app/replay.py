@@ -33,8 +33,9 @@ class NotReplayable(Exception):
 @dataclass(frozen=True)
 class Tape:
     # Per step: the Syms it is the first to read (index, name, LaTeX, source), its forward
-    # function, the indices of its operands' and result's Syms, its primitive's parameters, the
-    # step whose words it reuses, and its primitive's saturation rule.
+    # function, the indices of its operands' and result's Syms, its primitive's parameters, its
+    # words (`_words`: strings only, no arrays, so a tape keeps no numbers alive), and its
+    # primitive's saturation rule.
     steps: tuple[tuple, ...]
     forward_count: int  # the first steps are the forward trace, the rest the backward one
     sym_count: int
@@ -78,7 +79,7 @@ def record(steps: list[Step], grad_steps: list[Step], inputs: dict[str, np.ndarr
             params["shape"] = step.result.value.shape
         primitive = PRIMITIVES[step.op]
         rows.append((tuple(new), primitive.forward, tuple(sym_index[id(s)] for s in step.operands), result,
-                     params, step, primitive.saturated))
+                     params, _words(step), primitive.saturated))
 
     for array in zeros:
         by_array[id(array)] = ("zeros", array.shape)
@@ -102,6 +103,10 @@ def record(steps: list[Step], grad_steps: list[Step], inputs: dict[str, np.ndarr
     )
 
 
+def _words(step: Step) -> tuple:
+    return (step.id, step.op, step.title, step.formula, step.why, step.span, step.result.name, step.result.latex)
+
+
 def replay(tape: Tape, inputs: dict[str, np.ndarray], loss: Callable):
     """(steps, grad_steps, timesteps, grads, loss, loss_formula) of new inputs of the tape's
     shape; `loss` sums the loss terms as `sequence.py` does."""
@@ -114,9 +119,9 @@ def replay(tape: Tape, inputs: dict[str, np.ndarray], loss: Callable):
         args = [syms[i] for i in operands]
         value = forward(*[s.value for s in args], **params)
         results.append(value)
-        sym = syms[result] = Sym(words.result.name, words.result.latex, value)
-        out.append(Step(words.id, words.op, words.title, words.formula, words.why, tuple(args), sym,
-                        tuple(saturated(value)), words.span))
+        step_id, op, title, formula, why, span, name, latex = words
+        sym = syms[result] = Sym(name, latex, value)
+        out.append(Step(step_id, op, title, formula, why, tuple(args), sym, tuple(saturated(value)), span))
 
     def value(source: tuple) -> np.ndarray:
         kind, key = source

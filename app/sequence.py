@@ -55,11 +55,15 @@ def unroll(inp: Inputs, with_grads: bool = True) -> Unrolled:
             return Unrolled(steps=steps, timesteps=timesteps, grads=grads, grad_steps=grad_steps,
                             loss=loss, loss_formula=formula)
         result, made = _unroll(inp, with_grads, inputs)
-    if len(_TAPES) >= _TAPE_LIMIT:
-        _TAPES.clear()  # a few dozen shapes in use at a time; start again rather than grow
+    global _taped_steps
+    if _taped_steps + len(result.steps) + len(result.grad_steps) > _TAPE_STEPS:
+        # a few dozen small shapes are in use at a time; start again rather than grow
+        _TAPES.clear()
+        _taped_steps = 0
     try:
         _TAPES[key] = replay.record(result.steps, result.grad_steps, inputs, result.timesteps,
                                     result.grads, result.loss_formula, **made)
+        _taped_steps += len(result.steps) + len(result.grad_steps)
     except replay.NotReplayable:
         pass  # computed from scratch every time: correct, only slower
     return result
@@ -72,8 +76,10 @@ def unroll_traced(inp: Inputs, with_grads: bool = True) -> Unrolled:
         return _unroll(inp, with_grads, sources(inp))[0]
 
 
+# Bounded by the steps they hold (their words: a few hundred bytes a step): at most a few MB.
 _TAPES: dict[tuple, replay.Tape] = {}
-_TAPE_LIMIT = 256
+_TAPE_STEPS = 20_000
+_taped_steps = 0
 
 
 def _shape(inp: Inputs, with_grads: bool) -> tuple:
