@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, jsonify, request, url_for
+import orjson
+from flask import Blueprint, current_app, jsonify, request
 
 from . import budget, encodable, example, latex, links, match, parse, parse_framework, practice
-from .cache import remembered
+from .cache import remembered, url_of
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
 from .openapi import document_json
@@ -205,13 +206,14 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
 
     spec = VARIANTS[inp.variant]
     last = res.last
-    out = {name: last[name].tolist() for name in spec.outputs}
+    # numpy arrays as they are: the encoder writes them (answer_json)
+    out = {name: last[name] for name in spec.outputs}
     if inp.k is not None:
-        out.update(y=last["y"].tolist(), z_y=last["z_y"].tolist())
+        out.update(y=last["y"], z_y=last["z_y"])
     written: dict[int, str] = {}  # each value's LaTeX, written once for both traces (latex.step_latex)
     out.update(
-        n=inp.n, m=inp.m, concat=inp.concat, v=last["v"].tolist(),
-        permalink=f"{url_for('page.index')}?{ex.query}" if ex.query else None,
+        n=inp.n, m=inp.m, concat=inp.concat, v=last["v"],
+        permalink=f"{url_of('page.index')}?{ex.query}" if ex.query else None,
         steps=steps_json(res.steps, shown["include_steps"]),
     )
     if ex.query is None:
@@ -222,10 +224,8 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
         out[option] = inp.option(option)
     if inp.k is not None:
         out["k"] = inp.k
-    out["timesteps"] = [{key: value if isinstance(value, int) else value.tolist() for key, value in entry.items()}
-                        for entry in res.timesteps]
-    out.update(loss=res.loss, loss_formula=res.loss_formula,
-               grads={name: g.tolist() for name, g in res.grads.items()},
+    out["timesteps"] = res.timesteps
+    out.update(loss=res.loss, loss_formula=res.loss_formula, grads=res.grads,
                grad_steps=steps_json(res.grad_steps, shown["include_grad_steps"]))
     if time is not None:
         note = pages.note if pages and not shown["time"] else f"The steps of time step t = {time} of {inp.T}, as asked."
@@ -243,7 +243,24 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
         out["match"] = match.compare(dict(inp.arrays), inp.variant, inp.concat, theirs,
                                      gru_reset=inp.option("gru_reset") if "gru_reset" in spec.options else "after",
                                      answer={"h": last["h"], "C": last.get("C")}, forget_bias=forget_bias)
-    return jsonify(out)
+    return answer_json(out)
+
+
+# The answer's JSON is written by orjson: the same keys, values and order as json.dumps, every
+# float64 as its shortest text that reads back bit for bit (-0.0 kept), but without spaces and
+# with a few floats written differently (0.00001 for 1e-05): about a tenth of the time of
+# Flask's jsonify, which was a quarter of a new example's answer (BENCHMARKS.md, the cold path).
+_ORJSON = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE
+
+
+def _array(value):
+    return value.tolist()  # an array orjson does not take as it is (not C-contiguous)
+
+
+def answer_json(out: dict):
+    """A 200 answer: `out` (numpy arrays allowed) as JSON."""
+    return current_app.response_class(orjson.dumps(out, default=_array, option=_ORJSON),
+                                      mimetype="application/json")
 
 
 def _step_json(step, written: dict[int, str] | None = None) -> dict:
@@ -252,8 +269,8 @@ def _step_json(step, written: dict[int, str] | None = None) -> dict:
     out = {
         "id": step.id, "title": step.title, "latex": latex.step_latex(step, written), "op": step.op,
         "formula": step.formula, "why": step.why,
-        "operands": {s.name: s.value.tolist() for s in step.operands},
-        "result": {"name": step.result.name, "value": step.result.value.tolist()},
+        "operands": {s.name: s.value for s in step.operands},
+        "result": {"name": step.result.name, "value": step.result.value},
     }
     if step.saturated:
         out["saturated"] = list(step.saturated)

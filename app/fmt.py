@@ -76,6 +76,21 @@ def _parts(x: float) -> tuple[str, int | None]:
 @lru_cache(maxsize=16384)
 def _written(x: float) -> tuple[str, str, bool]:
     """(show, latex, is_rounded) of x."""
+    if x.is_integer():
+        if abs(x) < _INT_LIMIT:  # 91, -3, 0 (also for -0.0): exact
+            text = str(int(x))
+            return text.replace("-", "\u2212", 1), text, False
+    elif 1e-4 <= abs(x) < 1e6:
+        # Most numbers, the same texts as _parts below, in fewer steps: each new number of a
+        # page or an answer is written here once (the cold path, BENCHMARKS.md).
+        r = repr(x)  # never in e-notation in this range
+        whole, _, decimals = r.lstrip("-").partition(".")
+        if len(decimals) <= _DECIMALS or len((whole + decimals).lstrip("0")) <= _SHORT_DIGITS:
+            return r.replace("-", "\u2212", 1), r, False
+        s = f"{x:.{_DECIMALS}f}"
+        if not float(s).is_integer():
+            # rounded: were s exact, repr (the shortest exact text) would have <= 4 decimals
+            return s.replace("-", "\u2212", 1), s, True
     mantissa, power = _parts(x)
     # The page writes a true minus (−0.5, as its ranges and formulas do); LaTeX keeps "-", which
     # it typesets as a minus itself.
@@ -92,6 +107,11 @@ def show(x: float) -> str:
 
 def latex(x: float) -> str:
     return _written(float(x))[1]
+
+
+def latex_each(xs: list[float]) -> list[str]:
+    """`latex` of each float of a list (an array's `tolist()`), without a call per number."""
+    return [_written(x)[1] for x in xs]
 
 
 def is_rounded(x: float) -> bool:

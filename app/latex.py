@@ -22,12 +22,12 @@ SATURATED_NOTE = r"\quad {}^{\ast}\,\text{saturated: rounded to this limit by fl
 
 def bmatrix(value: np.ndarray, saturated=()) -> str:
     if value.ndim == 1:
-        entries = [fmt.latex(x) for x in value.tolist()]
+        entries = fmt.latex_each(value.tolist())
         if any(saturated):
             entries = [e + SATURATED_MARK if sat else e for e, sat in zip(entries, saturated)]
         body = r" \\ ".join(entries)
     else:
-        body = r" \\ ".join(" & ".join([fmt.latex(x) for x in row]) for row in value.tolist())
+        body = r" \\ ".join([" & ".join(fmt.latex_each(row)) for row in value.tolist()])
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 

@@ -212,13 +212,27 @@ def _to_array(field: str, rows: list[list], number) -> np.ndarray:
                              f"{len(rows)} rows of {_widths(widths)}.")
         flat = [item for row in rows for item in row]  # a row, or a column of 1-entry rows
         where = (lambda k: f"{field} entry {k + 1}") if len(flat) > 1 else (lambda k: field)
-        return np.array([number(item, where(k)) for k, item in enumerate(flat)], dtype=np.float64)
+        return _numbers(lambda place: [number(item, place(k)) for k, item in enumerate(flat)], where)
     if len(set(widths)) > 1:
         bad = next(r for r, w in enumerate(widths) if w != widths[0])
         raise FieldError(f"{field} is ragged: row {bad + 1} has {widths[bad]} numbers but row 1 "
                          f"has {widths[0]}. Every row of a matrix has the same length.")
-    return np.array([[number(item, f"{field} row {r + 1}, entry {c + 1}") for c, item in enumerate(row)]
-                     for r, row in enumerate(rows)], dtype=np.float64)
+    return _numbers(lambda place: [[number(item, place(r, c)) for c, item in enumerate(row)] for r, row in enumerate(rows)],
+                    lambda r, c: f"{field} row {r + 1}, entry {c + 1}")
+
+
+def _nowhere(*_) -> str:
+    return ""
+
+
+def _numbers(convert, place) -> np.ndarray:
+    """`convert(place)`: the entries as floats, `place(...)` naming an entry in a message. Most
+    text is all numbers: converted first without naming each entry (a string per number was a
+    good part of parsing an example), and again with the names only to say what is wrong."""
+    try:
+        return np.array(convert(_nowhere), dtype=np.float64)
+    except FieldError:
+        return np.array(convert(place), dtype=np.float64)  # raises again, naming the entry
 
 
 def _count(k: int, noun: str) -> str:
@@ -261,8 +275,8 @@ def _x_array(rows: list[list], number, T: int | None) -> np.ndarray:
     if widths[0] > MAX_DIM:
         raise FieldError(f"x has {widths[0]} numbers per time step; at most {MAX_DIM} inputs are "
                          f"allowed (m <= {MAX_DIM}).")
-    return np.array([[number(item, f"x row {r + 1} (t = {r + 1}), entry {c + 1}") for c, item in enumerate(row)]
-                     for r, row in enumerate(rows)], dtype=np.float64)
+    return _numbers(lambda place: [[number(item, place(r, c)) for c, item in enumerate(row)] for r, row in enumerate(rows)],
+                    lambda r, c: f"x row {r + 1} (t = {r + 1}), entry {c + 1}")
 
 
 def _infer_n(arrays: dict[str, np.ndarray]) -> int | None:

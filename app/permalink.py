@@ -25,7 +25,10 @@ import base64
 import binascii
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote
+
+import numpy as np
 
 from .cells import VARIANTS
 from .fields import ALL_FIELDS, ARRAY_FIELDS, OPTIONS, Inputs
@@ -55,21 +58,32 @@ def field_text(inp: Inputs, sep: str = ", ", row_sep: str = "\n") -> dict[str, s
         if name not in inp:
             continue
         value = inp[name]
-        # tolist(): Python floats, the same float64 values; iterating the array itself would
-        # make a numpy scalar of each entry, several times slower
-        if value.ndim == 2:
-            rows_sep = x_row_sep if name == "x" else row_sep
-            out[name] = rows_sep.join(sep.join([exact(a) for a in row]) for row in value.tolist())
-        else:
-            out[name] = sep.join([exact(a) for a in value.tolist()])
+        out[name] = _array_text(value.tobytes(), value.shape, sep, x_row_sep if name == "x" else row_sep)
     return out
+
+
+# By content, across requests: an edit changes one field, and the others (the weights, mostly)
+# are written again as they were, in the link and in the form.
+@lru_cache(maxsize=1024)
+def _array_text(data: bytes, shape: tuple[int, ...], sep: str, row_sep: str) -> str:
+    # tolist(): Python floats, the same float64 values; iterating the array itself would make a
+    # numpy scalar of each entry, several times slower
+    value = np.frombuffer(data, dtype=np.float64).reshape(shape).tolist()
+    if len(shape) == 2:
+        return row_sep.join(sep.join([exact(a) for a in row]) for row in value)
+    return sep.join([exact(a) for a in value])
+
+
+@lru_cache(maxsize=1024)
+def _quoted(text: str) -> str:
+    return quote(text, safe=_SAFE)
 
 
 def readable_query(inp: Inputs) -> str:
     text = field_text(inp, sep=",", row_sep=";")
     settings = [(key, text[key]) for key in ("variant", *OPTIONS, "concat", "T") if key in text]
     pairs = [("v", SCHEMA_VERSION), *settings] + [(name, text[name]) for name in ARRAY_FIELDS if name in text]
-    return "&".join(f"{key}={quote(value, safe=_SAFE)}" for key, value in pairs)
+    return "&".join(f"{key}={_quoted(value)}" for key, value in pairs)
 
 
 def to_query(inp: Inputs) -> str | None:

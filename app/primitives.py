@@ -43,7 +43,8 @@ FOLD_ABOVE = 64
 def stable_sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) = 1/(1+e^(−z)) without overflow: for z < 0 use e^z/(1+e^z) instead."""
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    d = 1.0 + e
+    return np.where(z >= 0, 1.0 / d, e / d)
 
 
 def sigmoid_gap(z: float) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import backward
+from . import backward, replay
 from .cells import VARIANTS
 from .fields import BY_NAME, Inputs
 from .trace import Step, Sym, Trace, at_time
@@ -41,9 +41,72 @@ class Unrolled:
 
 def unroll(inp: Inputs, with_grads: bool = True) -> Unrolled:
     """Raises FloatingPointError if numpy overflows or meets an invalid operation (cannot happen
-    within the parser's caps, but is never silent)."""
+    within the parser's caps, but is never silent).
+
+    The first example of a shape is computed step by step (the cells, the backward walk) and its
+    steps kept as a tape (`replay.py`); later examples of that shape are computed from the tape:
+    the same primitives on their numbers, the words of the steps written once."""
+    key = _shape(inp, with_grads)
+    tape = _TAPES.get(key)
+    inputs = sources(inp)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        return _unroll(inp, with_grads)
+        if tape is not None:
+            steps, grad_steps, timesteps, grads, loss, formula = replay.replay(tape, inputs, loss_value)
+            return Unrolled(steps=steps, timesteps=timesteps, grads=grads, grad_steps=grad_steps,
+                            loss=loss, loss_formula=formula)
+        result, made = _unroll(inp, with_grads, inputs)
+    global _taped_steps
+    if _taped_steps + len(result.steps) + len(result.grad_steps) > _TAPE_STEPS:
+        # a few dozen small shapes are in use at a time; start again rather than grow
+        _TAPES.clear()
+        _taped_steps = 0
+    try:
+        _TAPES[key] = replay.record(result.steps, result.grad_steps, inputs, result.timesteps,
+                                    result.grads, result.loss_formula, **made)
+        _taped_steps += len(result.steps) + len(result.grad_steps)
+    except replay.NotReplayable:
+        pass  # computed from scratch every time: correct, only slower
+    return result
+
+
+def unroll_traced(inp: Inputs, with_grads: bool = True) -> Unrolled:
+    """`unroll` without the tapes: every step computed by its cell and the backward walk (what
+    a tape must agree with, bit for bit; tests/test_replay.py)."""
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        return _unroll(inp, with_grads, sources(inp))[0]
+
+
+# Bounded by the steps they hold (their words: a few hundred bytes a step): at most a few MB.
+_TAPES: dict[tuple, replay.Tape] = {}
+_TAPE_STEPS = 20_000
+_taped_steps = 0
+
+
+def _shape(inp: Inputs, with_grads: bool) -> tuple:
+    """Everything the words of the steps depend on (`replay.py`): not the numbers."""
+    spec = VARIANTS[inp.variant]
+    return (inp.variant, inp.concat, tuple(inp.option(name) for name in spec.options), inp.is_sequence, inp.T,
+            tuple(sorted((name, a.shape) for name, a in inp.arrays.items())), with_grads)
+
+
+def sources(inp: Inputs) -> dict[str, np.ndarray]:
+    """The arrays the steps start from: the example's fields, x_t of each time step (x1, x2, …)
+    and dh (ones when not given)."""
+    out = dict(inp.arrays)
+    xs = inp["x"].reshape(inp.T, inp.m)  # (T, m): one row per time step
+    for k in range(inp.T):
+        out[f"x{k + 1}"] = xs[k] if inp.is_sequence else inp["x"]
+    if "dh" not in out:
+        out["dh"] = np.ones(inp.n)
+    return out
+
+
+def loss_value(terms: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """L = Σ a ∘ b over the terms (dh and h_T, …), added in order."""
+    loss = float(np.dot(*terms[0]))
+    for a, b in terms[1:]:
+        loss += float(np.dot(a, b))
+    return loss
 
 
 def output_layer(t: Trace, h: Sym, W_y: Sym, b_y: Sym) -> tuple[Sym, Sym]:
@@ -60,7 +123,10 @@ def output_layer(t: Trace, h: Sym, W_y: Sym, b_y: Sym) -> tuple[Sym, Sym]:
     return z, y
 
 
-def _unroll(inp: Inputs, with_grads: bool) -> Unrolled:
+def _unroll(inp: Inputs, with_grads: bool, inputs: dict[str, np.ndarray]) -> tuple[Unrolled, dict]:
+    """The example computed step by step, and what a tape needs to know besides its steps
+    (`replay.record`): the loss's terms, the gradient of each x_t of a sequence (stacked into
+    ∂L/∂x) and the zeros made for gradients that nothing reaches."""
     variant = VARIANTS[inp.variant]
     trace = Trace()
     # W_f, b_f, p_o, W_r…: the field name is the symbol. One Sym per weight, shared by every
@@ -68,7 +134,6 @@ def _unroll(inp: Inputs, with_grads: bool) -> Unrolled:
     has_y = "W_y" in inp
     names = (*variant.params, *(name for name in variant.optional if name in inp), *(("W_y", "b_y") if has_y else ()))
     params = {name: Sym(name, BY_NAME[name].symbol, inp[name]) for name in names}
-    xs = inp["x"].reshape(inp.T, inp.m)  # (T, m): one row per time step
 
     first = trace.at(1) if inp.is_sequence else trace  # writes h_{t-1} as h_{0} in a sequence
     h_prev = first.sym("h_prev", "h_{t-1}", inp["h_prev"])
@@ -79,7 +144,7 @@ def _unroll(inp: Inputs, with_grads: bool) -> Unrolled:
     h, C = h_prev, C_prev
     for k in range(1, inp.T + 1):
         t = trace.at(k) if inp.is_sequence else trace
-        x = t.sym("x", "x_t", xs[k - 1] if inp.is_sequence else inp["x"])
+        x = t.sym("x", "x_t", inputs[f"x{k}"])
         if k > 1:  # the previous step's h and C, under the names a step's inputs have
             h_in = t.sym("h_prev", "h_{t-1}", h.value)
             same[id(h_in)] = h
@@ -99,44 +164,54 @@ def _unroll(inp: Inputs, with_grads: bool) -> Unrolled:
     # L = Σ dh ∘ h_T + Σ dC ∘ C_T + Σ dy ∘ y_T
     last = outs[-1]
     T_tex = (lambda s: s) if not inp.is_sequence else (lambda s: at_time(s, inp.T))
-    dh = inp["dh"] if "dh" in inp else np.ones(inp.n)
+    dh = inputs["dh"]
     seeds = [(last["h"], Sym("dh", T_tex(r"\delta h_t"), dh))]
-    loss = float(np.dot(dh, last["h"].value))
+    loss_terms = [(dh, last["h"].value)]
     formula = [r"\sum dh \circ h_T"]
     if variant.has_cell_state:
         formula.append(r"\sum dC \circ C_T")
         if "dC" in inp:
             seeds.append((last["C"], Sym("dC", T_tex(r"\delta C_t"), inp["dC"])))
-            loss += float(np.dot(inp["dC"], last["C"].value))
+            loss_terms.append((inp["dC"], last["C"].value))
     if "dy" in inp:
         seeds.append((last["y"], Sym("dy", T_tex(r"\delta y_t"), inp["dy"])))
-        loss += float(np.dot(inp["dy"], last["y"].value))
+        loss_terms.append((inp["dy"], last["y"].value))
         formula.append(r"\sum dy \circ y_T")
 
     grads = backward.backward(trace.steps, seeds, same) if with_grads else None
+    zeros: list[np.ndarray] = []
+    x_rows: list[np.ndarray] | None = None
     timesteps = []
     for k, out in enumerate(outs, start=1):
         entry = {"t": k, **{name: out[name].value for name in variant.outputs}, "v": out["v"].value}
         if has_y:
             entry.update(y=out["y"].value, z_y=out["z_y"].value)
         if grads is not None:
-            entry["dh"] = _grad(grads, out["h"])
+            entry["dh"] = _grad(grads, out["h"], zeros)
             if variant.has_cell_state:
-                entry["dC"] = _grad(grads, out["C"])
+                entry["dC"] = _grad(grads, out["C"], zeros)
         timesteps.append(entry)
 
     grad_values: dict[str, np.ndarray] = {}
     if grads is not None:
-        grad_values["x"] = np.stack([_grad(grads, x) for x in x_syms]) if inp.is_sequence else _grad(grads, x_syms[0])
+        if inp.is_sequence:
+            x_rows = [_grad(grads, x, zeros) for x in x_syms]
+            grad_values["x"] = np.stack(x_rows)
+        else:
+            grad_values["x"] = _grad(grads, x_syms[0], zeros)
         for name, sym in leaves.items():
             if sym is not None:
-                grad_values[name] = _grad(grads, sym)
+                grad_values[name] = _grad(grads, sym, zeros)
     return Unrolled(steps=trace.steps, timesteps=timesteps, grads=grad_values,
                     grad_steps=grads.steps if grads is not None else [],
-                    loss=loss, loss_formula="L = " + " + ".join(formula))
+                    loss=loss_value(loss_terms), loss_formula="L = " + " + ".join(formula)), \
+        {"loss_terms": loss_terms, "x_rows": x_rows, "zeros": zeros}
 
 
-def _grad(grads: backward.Gradients, sym: Sym) -> np.ndarray:
+def _grad(grads: backward.Gradients, sym: Sym, zeros: list[np.ndarray]) -> np.ndarray:
     g = grads.of(sym)
+    if g is not None:
+        return g.value
     # No gradient reached it: L does not depend on it (W_y without dy), so ∂L/∂it = 0.
-    return g.value if g is not None else np.zeros_like(sym.value)
+    zeros.append(np.zeros_like(sym.value))
+    return zeros[-1]

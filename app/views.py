@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from markupsafe import Markup, escape
 
 from . import budget, example, latex, practice_view, presets
-from .cache import remembered
+from .cache import remembered, url_of
 from .notes import notes_for
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -108,7 +108,7 @@ def worksheet_answer(ex: example.Example, source: str) -> Response:
 
 
 def _link(part: str, query: str | None) -> str | None:
-    return f"{url_for(PARTS[part])}?{query}" if query else None
+    return f"{url_of(PARTS[part])}?{query}" if query else None
 
 
 @bp.get("/random")
@@ -243,8 +243,8 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
     return dict(
         view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT, pages=pages,
         forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
-        api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
-        latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
+        api_link=f"{url_of('api.lstm_get')}?{ex.query}" if ex.query else None,
+        latex_link=f"{url_of('page.latex_text')}?{ex.query}" if ex.query else None,
         practice=practice, settings=settings,
         practice_link=(None if part != "forward" else
                        f"{url_for('links.page', link_id=link_id)}?mode=practice" if link_id else
@@ -313,7 +313,7 @@ def _render(ex: example.Example, part: str, time=None, only=None, mode=None, for
     practising = bool(mode and mode[0].practice)
     # In practice mode the examples' descriptions (which quote results) are left out, and each
     # example opens in practice mode too.
-    presets_view = _presets_view(url_for("page.index"), current, practising)
+    presets_view = _presets_view(url_of("page.index"), current, practising)
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            heading=_heading(ex),
                            choices=choices(fields, errors),

@@ -25,7 +25,8 @@ ratio to healthz's median. Each route's server time is also measured in-process:
 of `--renders` requests through Flask's test client, timed with time.perf_counter (the 16×16
 page's is its target). Routes whose target fails are profiled with cProfile.
 
-Targets: seed >= 35 % of healthz's throughput; api >= 50 %; the 16×16 page <= 50 ms server
+Targets: seed >= 35 % of healthz's throughput; api >= 50 %; a new example each request 3× the
+share issue 8 measured before its work (seed-cold >= 15.6 %, api-cold >= 44.7 %); the 16×16 page <= 50 ms server
 time; a live edit <= 50 ms (median). Prints PASS/FAIL per target and exits 0 either way; exits 1 only if it cannot measure
 (wrk missing, server not starting, a route not answering 200). gunicorn is always stopped.
 """
@@ -60,6 +61,12 @@ WORKERS = 2
 HOST = "127.0.0.1"  # loopback only
 SEED_TARGET = 0.35   # seed page >= 35 % of /healthz's requests/s
 API_TARGET = 0.50    # API >= 50 %
+# A new example every request (the memo never hits): issue 8 asked for 3× the speed it measured
+# before its work, when the cold page ran at 5.2 % of /healthz's requests/s and the cold API at
+# 14.9 %. Over HTTP the server's own time is only part of a request's, so these are the shares
+# that 3× the throughput would give; the side-by-side measure of 3× is bench/cold.py.
+SEED_COLD_TARGET = 3 * 0.052
+API_COLD_TARGET = 3 * 0.149
 PAGE16_TARGET_MS = 50.0  # the 16×16 page's server time
 PAGE16 = (16, 16, 0)  # n, m, seed of presets.random_example
 LIVE_TARGET_MS = 50.0  # a live edit, keystroke to new numbers on screen (median; issue 9)
@@ -182,12 +189,12 @@ def write_scripts(items: list[Scenario], tmp: Path) -> None:
 
 # ------------------------------------------------------------------------------- server
 
-def free_socket() -> socket.socket:
-    """A listening loopback socket on a port the kernel picked; gunicorn inherits it (fd://),
-    so no other process can take the port between choosing it and binding it."""
+def free_socket(port: int = 0) -> socket.socket:
+    """A listening loopback socket on `port`, or on a port the kernel picked (0); gunicorn
+    inherits it (fd://), so no other process can take the port between choosing it and binding it."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, 0))
+    sock.bind((HOST, port))
     sock.listen(2048)
     return sock
 
@@ -400,6 +407,7 @@ def main(argv=None) -> int:
     ap.add_argument("--connections", type=int, default=4, help="wrk -c for the throughput runs")
     ap.add_argument("--threads", type=int, default=1, help="wrk -t (default 1)")
     ap.add_argument("--renders", type=int, default=50, help="in-process requests per route (default 50)")
+    ap.add_argument("--port", type=int, default=0, help="the loopback port to serve on (default 0: one the kernel picks)")
     ap.add_argument("--edits", type=int, default=20, help="live edits in the browser (default 20; 0 skips)")
     ap.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
                     help="cProfile the routes whose target fails (auto), all, or none")
@@ -431,7 +439,7 @@ def main(argv=None) -> int:
         log_path = tmp / "gunicorn.log"
         try:
             with open(log_path, "wb") as log:
-                sock = free_socket()
+                sock = free_socket(args.port)
                 base = f"http://{HOST}:{sock.getsockname()[1]}"
                 proc = start_gunicorn(sock, log)
                 sock.close()  # gunicorn holds its own copy
@@ -504,9 +512,11 @@ def report(items, results, server_ms, live, args) -> None:
     seed_cold, api_cold = med["seed-cold"] / floor, med["api-cold"] / floor
     checks = [
         ("seed page >= 35% of /healthz req/s", f"{seed_ratio:.1%}", seed_ratio >= SEED_TARGET, "seed"),
-        ("  (same, a new example each request)", f"{seed_cold:.1%}", seed_cold >= SEED_TARGET, "seed-cold"),
+        (f"new example each request >= {SEED_COLD_TARGET:.1%} (3× 5.2%)", f"{seed_cold:.1%}",
+         seed_cold >= SEED_COLD_TARGET, "seed-cold"),
         ("API >= 50% of /healthz req/s", f"{api_ratio:.1%}", api_ratio >= API_TARGET, "api"),
-        ("  (same, a new example each request)", f"{api_cold:.1%}", api_cold >= API_TARGET, "api-cold"),
+        (f"new example each request >= {API_COLD_TARGET:.1%} (3× 14.9%)", f"{api_cold:.1%}",
+         api_cold >= API_COLD_TARGET, "api-cold"),
         ("16×16 page <= 50 ms server time (in-process)", f"{server:.1f} ms",
          server <= PAGE16_TARGET_MS, "page16"),
         ("  (same, over HTTP: wrk -c1 p50; informational)", f"{p50['page16@c1']:.1f} ms",
