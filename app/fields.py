@@ -9,7 +9,8 @@ Which cells use a field (`scope`):
 - "all": every cell (x, h_prev, the output layer W_y, b_y, the loss's dh and dy; the settings
   concat, variant, T);
 - "cell_state": cells with a cell state (C_prev, dC): every LSTM, not the GRU or the MGU;
-- "weight": the cells whose spec lists it among its `params` (W_f, b_f, p_o, W_r, …);
+- "weight": the cells whose spec lists it among its `params` (W_f, b_f, p_o, W_r, …) or its
+  `optional` weights (the GRU's b_hn: zeros when left out);
 - "option": the cells whose spec lists it among its `options` (gru_reset).
 
 `Inputs` is a validated example: its arrays keyed by field name, and its settings.
@@ -40,6 +41,7 @@ class Field:
     choices: tuple[str, ...] = ()  # a setting's values, the default first
     choice_titles: tuple[str, ...] = ()  # how the form's select names each value
     expects: str = ""  # a setting's values explained, for its message: '"hx" (…) or "xh" (…)'
+    only_with: tuple[str, str] = ()  # (option, value) it needs: b_hn only means something with gru_reset "after"
 
     @property
     def is_array(self) -> bool:
@@ -77,6 +79,10 @@ FIELDS: tuple[Field, ...] = (
     *(Field(f"p_{g}", f"p_{g}", "n numbers", "vector", "n", why="one peephole weight per cell state")
       for g in "fio"),
     *_gate("r"), *_gate("z"), *_gate("h"),
+    # PyTorch's (and Keras', ONNX's linear_before_reset=1) second candidate bias, inside the reset:
+    # r ∘ (W_h^h·h_{t-1} + b_hn). Optional: left out, it is zeros and no step is recorded.
+    Field("b_hn", "b_{hn}", "n numbers (empty = zeros): the bias inside the reset, r∘(W_h^h·h_{t-1} + b_{hn})",
+          "vector", "n", default="absent", why="one per hidden unit", only_with=("gru_reset", "after")),
     Field("W_y", "W_y", "output layer y_t = σ(W_y·h_t + b_y): k rows of n numbers", "matrix", "k", "n",
           default="absent", scope="all", group="more"),
     Field("b_y", "b_y", "k numbers", "vector", "k", default="absent", scope="all", group="more",
@@ -109,7 +115,7 @@ def uses(spec, name: str) -> bool:
         return spec.has_cell_state
     if scope == "option":
         return name in spec.options
-    return name in spec.params
+    return name in spec.params or name in spec.optional
 
 
 @dataclass(frozen=True, eq=False)  # eq: arrays do not compare to one bool

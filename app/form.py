@@ -63,8 +63,8 @@ def _groups(variant: str) -> tuple[FormGroup, ...]:
     placed = {name for g in groups for name in g.fields}
     for other in VARIANTS.values():
         for g in other.gates:
-            if not placed.issuperset(g.fields):
-                groups.append(g)
+            if not placed.issuperset(g.fields):  # its fields not shown yet (the GRU's b_hn for the MGU)
+                groups.append(FormGroup(g.title, g.equation, tuple(f for f in g.fields if f not in placed), g.kind))
                 placed.update(g.fields)
     return (*groups, _MORE)
 

@@ -327,6 +327,12 @@ def _check_variant(arrays: dict[str, np.ndarray], errors: dict[str, str], spec: 
             errors.setdefault(name, f"{name} is only used by the {_names(users)} variant; this example is "
                                     f"variant \"{spec.name}\". Remove {name}, or choose variant "
                                     f"{_names([f'{chr(34)}{u}{chr(34)}' for u in users], 'or')}.")
+    for name in list(arrays):
+        if BY_NAME[name].only_with:
+            option, value = BY_NAME[name].only_with
+            if options.get(option, BY_NAME[option].choices[0]) != value:
+                errors.setdefault(name, _only_with_message(name, option, options.get(option)))
+                del arrays[name]
     if "W_y" not in arrays and "W_y" not in errors:
         if "b_y" in arrays:
             errors.setdefault("b_y", "b_y is the output layer's bias: give W_y too (k rows of n "
@@ -334,6 +340,14 @@ def _check_variant(arrays: dict[str, np.ndarray], errors: dict[str, str], spec: 
         if "dy" in arrays:
             errors.setdefault("dy", "dy is the gradient of the output y_T: give the output layer "
                                     "(W_y and b_y) too, or leave dy out.")
+
+
+def _only_with_message(name: str, option: str, value: str | None) -> str:
+    # Only b_hn has a condition today: say what it is and why it has no meaning here.
+    return (f"{name} has no meaning with {option} \"{value}\": it is the bias inside the reset after "
+            f"the product, r ∘ (W_h^h·h_{{t-1}} + b_hn) (PyTorch, Keras' reset_after=True, ONNX's "
+            f"linear_before_reset=1); with the reset before, r scales h_{{t-1}} and there is no such sum. "
+            f"Remove {name}, or use {option} \"after\".")
 
 
 def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat: str,
@@ -357,7 +371,7 @@ def _check_shapes(arrays: dict[str, np.ndarray], errors: dict[str, str], concat:
     order = "[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]"
     unit = spec.unit if spec is not None else "cell state"
     like = "h_prev, C_prev and every b" if spec is None or spec.has_cell_state else "h_prev and every b"
-    required = set(spec.params if spec is not None else ())
+    required = set(spec.params if spec is not None else ())  # not spec.optional (b_hn)
     if "W_y" in arrays:
         required.add("b_y")
     k = None

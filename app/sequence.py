@@ -21,7 +21,7 @@ import numpy as np
 
 from . import backward
 from .cells import VARIANTS
-from .fields import Inputs
+from .fields import BY_NAME, Inputs
 from .trace import Step, Sym, Trace, at_time
 
 
@@ -66,7 +66,8 @@ def _unroll(inp: Inputs, with_grads: bool) -> Unrolled:
     # W_f, b_f, p_o, W_r…: the field name is the symbol. One Sym per weight, shared by every
     # time step, so the backward pass adds up each weight's gradient over time.
     has_y = "W_y" in inp
-    params = {name: Sym(name, name, inp[name]) for name in (*variant.params, *(("W_y", "b_y") if has_y else ()))}
+    names = (*variant.params, *(name for name in variant.optional if name in inp), *(("W_y", "b_y") if has_y else ()))
+    params = {name: Sym(name, BY_NAME[name].symbol, inp[name]) for name in names}
     xs = inp["x"].reshape(inp.T, inp.m)  # (T, m): one row per time step
 
     first = trace.at(1) if inp.is_sequence else trace  # writes h_{t-1} as h_{0} in a sequence

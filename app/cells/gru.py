@@ -5,7 +5,7 @@ hidden state h carries everything.
     v     = [h_{t-1}, x_t]               (concat="hx"; "xh" puts x_t first, as for the LSTM)
     r_t   = σ(W_r · v + b_r)             reset gate
     z_t   = σ(W_z · v + b_z)             update gate
-    h̃_t   = tanh(W_h^x · x_t + b_h + r_t ∘ (W_h^h · h_{t-1}))     gru_reset="after" (default)
+    h̃_t   = tanh(W_h^x · x_t + b_h + r_t ∘ (W_h^h · h_{t-1} + b_hn))  gru_reset="after" (default)
     h̃_t   = tanh(W_h · [r_t ∘ h_{t-1}, x_t] + b_h)                 gru_reset="before"
     h_t   = (1 − z_t) ∘ h̃_t + z_t ∘ h_{t-1}
 
@@ -14,8 +14,9 @@ W_h^x and W_h^h are W_h's column blocks that meet x_t and h_{t-1} in v (in the c
 
 Which reset: "after" is what PyTorch (`nn.GRU`, `nn.GRUCell`), Keras (`reset_after=True`, its
 default since TF 2) and cuDNN compute: r scales W_h^h·h_{t-1}, after the product. PyTorch has a
-second candidate bias inside, r ∘ (W_hn·h + b_hn); with one b_h, as here, it is PyTorch's GRU
-with b_hn = 0 and b_in = b_h. "before" is Cho et al.'s paper (and d2l.ai): r scales h_{t-1}
+second candidate bias inside, r ∘ (W_hn·h + b_hn): our optional b_hn (zeros when left out, and
+then no step is recorded for it), with b_h = PyTorch's b_in. It cannot be folded into b_h: r
+scales it. "before" is Cho et al.'s paper (and d2l.ai): r scales h_{t-1}
 before the product. The two differ whenever r is not all ones.
 
 z_t weighs the *old* state (z = 1 keeps h_{t-1}), as in Cho et al. and PyTorch. Colah's
@@ -83,7 +84,8 @@ def gru_cell(t: Trace, x: Sym, h_prev: Sym, params: dict[str, Sym], concat: str,
 
 
 def _candidate_reset_after(t, x, h_prev, r, params, concat, n, m) -> Sym:
-    """z_h = W_h^x · x_t + b_h + r_t ∘ (W_h^h · h_{t-1})  (PyTorch, Keras, cuDNN)."""
+    """z_h = W_h^x · x_t + b_h + r_t ∘ (W_h^h · h_{t-1} + b_hn)  (PyTorch, Keras, cuDNN); without
+    b_hn, r_t ∘ (W_h^h · h_{t-1})."""
     if "W_hh" not in params:
         W_h = params["W_h"]
         # v = [h, x] puts h in columns 0..n-1; v = [x, h] puts it in columns m..m+n-1.
@@ -105,15 +107,22 @@ def _candidate_reset_after(t, x, h_prev, r, params, concat, n, m) -> Sym:
     Wh = t.matvec("h_tilde.matmulh", "Candidate: multiply W_h^h by h_{t-1}", r"W_h^h \cdot h_{t-1}",
                   "The old state's part of the candidate, before the reset gate sees it.",
                   W_hh, h_prev, "W_hh*h_prev", r"W_h^h \cdot h_{t-1}")
+    old = r"W_h^h \cdot h_{t-1}"
+    if "b_hn" in params:  # PyTorch's b_hn: added before the reset gate scales the sum
+        old = r"W_h^h \cdot h_{t-1} + b_{hn}"
+        Wh = t.add("h_tilde.hbias", "Candidate: add the recurrent bias b_hn", old,
+                   "PyTorch's second candidate bias b_hn is added to the old state's part before the "
+                   "reset gate scales it, so r scales it too (it cannot be folded into b_h).",
+                   Wh, params["b_hn"], "W_hh*h_prev+b_hn", rf"({old})")
     reset = t.hadamard("h_tilde.reset", "Candidate: reset the old state's part",
-                       r"r_t \circ (W_h^h \cdot h_{t-1})",
+                       rf"r_t \circ ({old})",
                        "Reset after the product (PyTorch, Keras, cuDNN): r scales W_h^h·h_{t-1} "
                        "entry by entry; r = 0 makes the candidate ignore the old state.",
-                       r, Wh, "r*(W_hh*h_prev)", r"r_t \circ (W_h^h \cdot h_{t-1})")
+                       r, Wh, "r*(W_hh*h_prev)", rf"r_t \circ ({old})")
     Wxb = t.add("h_tilde.bias", "Candidate: add the bias b_h", r"W_h^x \cdot x_t + b_h",
                 "The bias is added entry by entry.", Wx, b_h, "W_hx*x+b_h", r"W_h^x \cdot x_t + b_h")
     return t.add("h_tilde.sum", "Candidate: add the reset old-state part",
-                 r"z_h = W_h^x \cdot x_t + b_h + r_t \circ (W_h^h \cdot h_{t-1})",
+                 rf"z_h = W_h^x \cdot x_t + b_h + r_t \circ ({old})",
                  "The candidate's pre-activation: the input's part plus the reset old state's.",
                  Wxb, reset, "z_h", "z_h")
 
@@ -156,9 +165,9 @@ SPEC = CellSpec(
     step=step, params=GRU_PARAMS, outputs=("r", "z", "h_tilde", "h", "z_r", "z_z", "z_h"),
     gates=(FormGroup("Reset gate", "r_t = σ(W_r·v + b_r)", ("W_r", "b_r")),
            FormGroup("Update gate", "z_t = σ(W_z·v + b_z)", ("W_z", "b_z")),
-           FormGroup("Candidate", "h\u0303_t = tanh(W_h·…)", ("W_h", "b_h"))),
+           FormGroup("Candidate", "h\u0303_t = tanh(W_h·…)", ("W_h", "b_h", "b_hn"))),
     gate_symbols=r"r_t, z_t, \tilde{h}_t",
-    has_cell_state=False, options=("gru_reset",), unit="hidden unit",
+    has_cell_state=False, options=("gru_reset",), optional=("b_hn",), unit="hidden unit",
     diagram=lambda shown, inp: pictures.gru.diagram(shown, "GRU", reset_after=inp.option("gru_reset") == "after"),
     picture_name="GRU", notes=notes,
     preset=("GRU", "Reset and update gates, no cell state: h_t = (1 − z_t)∘h̃_t + z_t∘h_{t-1}.", 5),

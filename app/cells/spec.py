@@ -33,6 +33,8 @@ class CellSpec:
     gates: tuple[FormGroup, ...]  # the form's fieldsets for its weights
     gate_symbols: str  # the dimensions table's row of gates, as LaTeX: r"f_t, i_t, \tilde{C}_t, o_t"
     has_cell_state: bool = True  # False: no C_prev, C or dC
+    # Weights it reads only when given (the GRU's b_hn): no step, and the same answer as before, without
+    optional: tuple[str, ...] = ()
     options: tuple[str, ...] = ()  # settings only this cell reads ("gru_reset")
     unit: str = "cell state"  # what a row of its W's is for: "one row per cell state"
     absent: Mapping[str, str] = field(default_factory=dict)  # LSTM weights it drops, and why
