@@ -1,0 +1,182 @@
+"""The practitioner's routes: your framework's weights in, our steps out, and back.
+
+- `POST /api/v1/import` `{"text": "<a printout>", optional "framework", "variant", "reset_after",
+  "forget_bias", "linear_before_reset"}` → `{"framework", "variant", "n", "m", "options",
+  "tensors": {their names: arrays}, "fields": {our names: arrays and settings}, "mapping",
+  "notes"}`, or a 400 whose errors name what to choose (`field` "framework", "variant",
+  "reset_after") or what is wrong with the text (`field` "text"). The printout is read by
+  `paste.py`, recognised by `recognise.py`, cut into our fields by `frameworks.to_fields`.
+- `POST /paste`: the page's "Paste from your framework" form: the same, then the equivalent
+  example's page with the mapping drawn (no JavaScript needed).
+- `POST /compare`: the page's "Does it match?" form: your framework's h (and C) against ours.
+- `GET /export/<kind>?<permalink query>` and `GET /e/<id>/export/<kind>`: the example as a
+  NumPy, PyTorch or Keras script, or its tensors in every layout (`export.py`).
+"""
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from . import api, example, export, frameworks, links, presets, views
+from .yours_view import framework_link
+from .cache import remembered
+from .cells import VARIANTS
+from .fmt import exact
+from .paste import PasteError, parse
+from .pictures.mapping import mapping_view
+from .recognise import recognise
+
+bp = Blueprint("yours", __name__)
+
+IMPORT_KEYS = ("text", "framework", "variant", "reset_after", "forget_bias", "linear_before_reset")
+
+
+# ------------------------------------------------------------------------------ import
+
+def read_printout(text, framework=None, variant=None, reset_after=None, forget_bias=None,
+                  linear_before_reset=None):
+    """A printout → (recognised, fields, mapping); raises PasteError or frameworks.FrameworkError."""
+    rec = recognise(parse(text), framework, variant, reset_after)
+    options = dict(rec.options)
+    if forget_bias is not None:
+        options["forget_bias"] = forget_bias
+    if linear_before_reset is not None:
+        options["linear_before_reset"] = linear_before_reset
+        rec.notes = [note for note in rec.notes if "linear_before_reset" not in note]
+    if rec.framework == "tf1" and forget_bias is not None:
+        rec.notes = [note for note in rec.notes if "forget_bias" not in note]
+    rec.options = options
+    fields, mapping = frameworks.to_fields(rec.framework, rec.variant, rec.tensors, options)
+    return rec, fields, mapping
+
+
+def _option_errors(body: dict) -> list[dict]:
+    errors = []
+    for key in body:
+        if key not in IMPORT_KEYS:
+            errors.append({"field": "body", "message": f"Unknown field {key[:30]!r}; the fields are "
+                                                       f"{', '.join(IMPORT_KEYS)}."})
+    if not isinstance(body.get("text"), str):
+        errors.append({"field": "text", "message": "text must be a string: the printout of your cell's tensors "
+                                                   "(state_dict(), get_weights(), or JSON)."})
+    for key in ("framework", "variant"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            errors.append({"field": key, "message": f"{key} must be a string."})
+    if body.get("reset_after") is not None and not isinstance(body["reset_after"], bool):
+        errors.append({"field": "reset_after", "message": "reset_after must be true or false."})
+    fb = body.get("forget_bias")
+    if fb is not None and (isinstance(fb, bool) or not isinstance(fb, (int, float)) or not math.isfinite(fb)
+                           or abs(fb) > 1e6):
+        errors.append({"field": "forget_bias", "message": "forget_bias must be a number (TF1's default is 1.0)."})
+    lbr = body.get("linear_before_reset")
+    if lbr is not None and (isinstance(lbr, bool) or lbr not in (0, 1)):
+        errors.append({"field": "linear_before_reset", "message": "linear_before_reset must be 0 or 1."})
+    return errors
+
+
+@bp.post("/api/v1/import")
+def import_printout():
+    body, problem = api.read_json_body()
+    if problem is not None:
+        return problem
+    if not isinstance(body, dict):
+        return api._errors([{"field": "body", "message": "Send a JSON object: {\"text\": \"<the printout>\"}."}])
+    errors = _option_errors(body)
+    if errors:
+        return api._errors(errors)
+    try:
+        rec, fields, mapping = read_printout(**{k: body.get(k) for k in IMPORT_KEYS})
+    except PasteError as e:
+        return api._errors([{"field": e.field, "message": e.message}])
+    except frameworks.FrameworkError as e:
+        return api._errors([{"field": name, "message": message} for name, message in e.errors])
+    return jsonify(framework=rec.framework, variant=rec.variant, n=rec.n, m=rec.m, options=rec.options,
+                   tensors={name: value.tolist() for name, value in rec.tensors.items()},
+                   fields={name: value if isinstance(value, str) else value.tolist() for name, value in fields.items()},
+                   mapping=mapping, notes=rec.notes)
+
+
+# ------------------------------------------------------------------------------ export
+
+@bp.get("/export/<kind>")
+@remembered
+def export_file(kind: str):
+    ex = example.from_pairs(request.args.items(multi=True), grads=False)
+    if not ex.ok:
+        body = "".join(f"# {e['field']}: {e['message']}\n" for e in ex.errors)
+        return Response(body, 400, mimetype="text/plain")
+    return _export(kind, ex, f"{url_for('page.index')}?{ex.query}" if ex.query else None)
+
+
+@bp.get("/e/<link_id>/export/<kind>")
+@remembered
+def link_export(link_id: str, kind: str):
+    ex = example.from_input(links.resolve(link_id), grads=False)
+    return _export(kind, ex, url_for("links.page", link_id=link_id))
+
+
+def _export(kind: str, ex: example.Example, permalink: str | None):
+    if kind not in export.KINDS:
+        return Response(f"# There is no {kind[:20]!r} export; there are {', '.join(export.KINDS)}.\n", 404,
+                        mimetype="text/plain")
+    why = export.unavailable(kind, ex.inp)
+    if why:
+        return Response(f"# {why}\n", 404, mimetype="text/plain")
+    if kind == "tensors":
+        return Response(export.tensors_json(ex.inp, permalink), mimetype="application/json")
+    name = f"{ex.inp.variant}_{kind}.py"
+    return Response(export.SCRIPTS[kind](ex.inp, permalink), mimetype="text/plain",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+# ------------------------------------------------------------------------------ the page
+
+def _text(value) -> str:
+    if value.ndim == 2:
+        return "; ".join(", ".join(exact(a) for a in row) for row in value.tolist())
+    return ", ".join(exact(a) for a in value.tolist())
+
+
+def _paste_state(form) -> dict:
+    keys = (*IMPORT_KEYS, "x", "h_prev", "C_prev")
+    return {key: form.get(key, "")[:300_000] for key in keys}
+
+
+@bp.post("/paste")
+def paste_page():
+    """The paste box: its text recognised, cut into our fields, and the equivalent example shown
+    with the mapping drawn. Every problem comes back in the box, the text kept as typed."""
+    state = _paste_state(request.form)
+    reset = {"true": True, "false": False}.get(state["reset_after"])
+    try:
+        forget_bias = float(state["forget_bias"]) if state["forget_bias"].strip() else None
+    except ValueError:
+        forget_bias = None
+    lbr = {"0": 0, "1": 1}.get(state["linear_before_reset"].strip())
+    try:
+        rec, fields, mapping = read_printout(state["text"], state["framework"] or None, state["variant"] or None,
+                                             reset, forget_bias, lbr)
+    except PasteError as e:
+        return _paste_problem(state, [{"field": e.field, "message": e.message}])
+    except frameworks.FrameworkError as e:
+        return _paste_problem(state, [{"field": name, "message": message} for name, message in e.errors])
+    pairs = [(k, v if isinstance(v, str) else _text(v)) for k, v in fields.items()]
+    pairs.append(("x", state["x"].strip() or ", ".join(["1"] * rec.m)))
+    pairs.append(("h_prev", state["h_prev"]))
+    if VARIANTS[fields["variant"]].has_cell_state:
+        pairs.append(("C_prev", state["C_prev"]))
+    ex = example.from_pairs(pairs, grads=False)
+    if not ex.ok:
+        return _paste_problem(state, ex.errors)
+    view = mapping_view(rec.framework, rec.variant, rec.tensors, mapping, rec.n, rec.m, ex.inp.concat, rec.options)
+    state["notes"] = rec.notes
+    return views._render(ex, "forward", paste=state, mapping=view,
+                         mapping_link=framework_link(ex.query, rec.framework))
+
+
+def _paste_problem(state: dict, errors: list[dict]):
+    state["errors"] = errors
+    ex = example.from_input(presets.DEFAULT.example, grads=False)
+    html, _ = views._render(ex, "forward", paste=state)
+    return html, 400
