@@ -19,7 +19,7 @@ import json
 
 from flask import Blueprint, jsonify, request, url_for
 
-from . import budget, encodable, example, latex, links
+from . import budget, encodable, example, latex, links, match, parse_framework
 from .cache import remembered
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -62,7 +62,7 @@ def lstm_post():
     body, problem = read_json_body()
     if problem is not None:
         return problem
-    options = {key: body.pop(key) for key in ANSWER_OPTIONS if key in body} if isinstance(body, dict) else {}
+    options = {key: body.pop(key) for key in (*ANSWER_OPTIONS, "compare") if key in body} if isinstance(body, dict) else {}
     return _respond(example.from_json(body), options, text=False)
 
 
@@ -141,6 +141,10 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
         return _errors(ex.errors)
     res, inp = ex.result, ex.inp
     shown, option_errors = _answer_options(options or {}, inp.T, text)
+    theirs = None
+    if options and "compare" in options:
+        theirs, compare_errors = parse_framework.parse_compare(options["compare"], inp)
+        option_errors += compare_errors
     if option_errors:
         return _errors(option_errors)
     listed = (res.steps if shown["include_steps"] else []) + (res.grad_steps if shown["include_grad_steps"] else [])
@@ -184,6 +188,14 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
     omitted = [key for key in ("steps", "grad_steps") if not shown[f"include_{key}"]]
     if omitted:
         out["omitted"] = omitted
+    if ex.framework is not None:  # the body spoke a framework's layout: say how it became ours
+        out.update(ex.framework)
+    if theirs is not None:
+        # TF1's forget_bias, for the "missing forget_bias" cause (1.0, its default, otherwise)
+        forget_bias = ex.framework["mapping"].get("b_f", {}).get("add", 1.0) if ex.framework else 1.0
+        out["match"] = match.compare(dict(inp.arrays), inp.variant, inp.concat, theirs,
+                                     gru_reset=inp.option("gru_reset") if "gru_reset" in spec.options else "after",
+                                     answer={"h": last["h"], "C": last.get("C")}, forget_bias=forget_bias)
     return jsonify(out)
 
 

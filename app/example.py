@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import parse, permalink
+from . import parse, parse_framework, permalink
 from .fields import Inputs
 from .sequence import Unrolled, unroll
 
@@ -19,6 +19,7 @@ class Example:
     result: Unrolled | None = None  # every time step, the loss and its gradients
     errors: list[dict] = field(default_factory=list)
     query: str | None = None  # the permalink's query; None if too large for a link
+    framework: dict | None = None  # {"framework", "mapping"} when the body spoke a framework's layout
 
     @property
     def ok(self) -> bool:
@@ -68,7 +69,14 @@ def parse_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], Input
 
 
 def from_json(body) -> Example:
-    inp, errors = parse.parse_json_fields(body)
+    """A JSON body in our fields, or (with "framework") in a framework's tensors."""
+    framework = None
+    if isinstance(body, dict) and "framework" in body:
+        inp, framework, errors = parse_framework.parse_framework_json(body)
+    else:
+        inp, errors = parse.parse_json_fields(body)
     if errors:
         return Example(typed={}, errors=errors)
-    return from_input(inp)
+    ex = from_input(inp)
+    ex.framework = framework
+    return ex

@@ -200,12 +200,12 @@ def to_fields(framework: str, variant: str, tensors: dict, options: dict | None 
     if errors:
         raise FrameworkError(errors)
     n, m = _sizes(framework, base, got, options)
-    errors = [(name, msg) for name in got
-              if (msg := _shape_problem(framework, base, name, got[name], n, m, opts))]
+    given = _given_names(framework, tensors)
+    errors = [(given.get(name, name), msg) for name in got
+              if (msg := _shape_problem(framework, base, name, got[name], n, m, opts, given.get(name, name)))]
     if errors:
         raise FrameworkError(errors)
     arrays = {name: _squeeze(framework, name, got[name], base, opts) for name in got}
-    given = _given_names(framework, tensors)
     names = {name: given.get(name, name) for name in spec["tensors"]}
     if base == "gru":
         fields, mapping = _gru_fields(framework, arrays, n, m, concat, opts, names)
@@ -312,14 +312,14 @@ def _squeeze(framework: str, name: str, a: np.ndarray, base: str, opts: dict) ->
 
 
 def _shape_problem(framework: str, base: str, name: str, a: np.ndarray, n: int, m: int,
-                   opts: dict) -> str | None:
+                   opts: dict, shown: str) -> str | None:
     shape = tuple(dims(e, n, m) for e in _expected_shape(framework, base, name, opts))
     squeezed = _squeeze(framework, name, a, base, opts)
     if squeezed.shape == shape and n > 0 and m > 0:
         return None
     given = "×".join(str(d) for d in a.shape) if a.ndim > 1 else f"{a.size} numbers"
     lead = ", after a leading num_directions axis of 1 that may be left out" if framework == "onnx" else ""
-    return (f"{name} must be {_describe(framework, base, name, opts, n, m)[:-1]}{lead}); it is {given}"
+    return (f"{shown} must be {_describe(framework, base, name, opts, n, m)[:-1]}{lead}); it is {given}"
             f" (n = {n}, m = {m}).")
 
 

@@ -571,3 +571,8 @@ def parse_json_fields(body) -> tuple[Inputs | None, list[dict]]:
         except FieldError as e:
             errors[name] = str(e)
     return _finish(arrays, errors, concat, variant, options)
+
+
+# For the other parsers of JSON bodies (`parse_framework.py`): the same number check and words.
+json_number = _json_number
+json_type = _json_type
