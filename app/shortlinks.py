@@ -19,7 +19,7 @@ import re
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import TooManyRequests
 
-from . import api, example, links, parse, views
+from . import api, example, links, parse, views, yours_view
 from .budget import time_of
 from .cache import remembered
 from .cells import VARIANTS
@@ -156,7 +156,8 @@ def _page(link_id: str, part: str):
                          link=here, canonical=views._public(here), short=short,
                          forward_link=forward, backward_link=backward,
                          api_link=url_for("api.lstm_get", link=link_id),
-                         latex_link=url_for("links.latex", link_id=link_id))
+                         latex_link=url_for("links.latex", link_id=link_id),
+                         exports=yours_view.export_view(inp, yours_view.export_urls(link_id=link_id)))
 
 
 def _only_steps(ex: example.Example, part: str, asked: str) -> tuple[set[str] | None, str]:

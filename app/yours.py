@@ -15,11 +15,13 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from . import api, example, export, frameworks, links, presets, views
-from .yours_view import framework_link
+from . import api, example, export, frameworks, links, match, presets, views
+from .fields import ALL_FIELDS
+from .yours_view import framework_link, framework_view
 from .cache import remembered
 from .cells import VARIANTS
 from .fmt import exact
@@ -180,3 +182,66 @@ def _paste_problem(state: dict, errors: list[dict]):
     ex = example.from_input(presets.DEFAULT.example, grads=False)
     html, _ = views._render(ex, "forward", paste=state)
     return html, 400
+
+
+# ------------------------------------------------------------------------------ compare
+
+def _their_states(form, inp) -> tuple[dict | None, list[dict]]:
+    """Their h (and C) as pasted (a list, a tensor or array printout; the (h, c) tuple an
+    LSTMCell returns is taken as both) → {"h": [...], "C": [...]}, or the errors."""
+    has_C = VARIANTS[inp.variant].has_cell_state
+    found: dict[str, list] = {}
+    for key in ("h", "C") if has_C else ("h",):
+        text = form.get(key, "")
+        if not text.strip():
+            continue
+        try:
+            values = [t.value.ravel().tolist() for t in parse(text).tensors]
+        except PasteError as e:
+            return None, [{"field": key, "message": e.message.replace("tensor 1", key)}]
+        if key == "h" and len(values) == 2 and has_C and not form.get("C", "").strip():
+            found["C"] = values[1]  # print(cell(x, (h, c))): the (h, c) tuple
+            values = values[:1]
+        if len(values) != 1:
+            return None, [{"field": key, "message": f"Paste one {key}: the box holds {len(values)} tensors."}]
+        found[key] = values[0]
+    if "h" not in found:
+        return None, [{"field": "h", "message": "Paste your framework's h_t (the hidden state after the last step): "
+                                                 f"n = {inp.n} numbers."}]
+    for key, value in found.items():
+        if len(value) != inp.n:
+            return None, [{"field": key, "message": f"{key} has {len(value)} numbers; this example's has n = {inp.n} "
+                                                     f"(one per {'cell state' if key == 'C' else 'hidden unit'})."}]
+    return found, []
+
+
+@bp.post("/compare")
+def compare_page():
+    """The "Does it match?" box: your framework's h (and C) beside this example's."""
+    query = request.form.get("query", "")[:8000]
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=len(ALL_FIELDS) + 4)
+    except ValueError:
+        pairs = []
+    ex = example.from_pairs(pairs, grads=False)
+    if not ex.ok:
+        return views._render(ex, "forward")
+    framework = request.form.get("framework") or None
+    extras = {}
+    if framework in frameworks.FRAMEWORKS:
+        view, why = framework_view(ex.inp, framework)
+        extras = {"mapping": view, "mapping_error": why, "mapping_framework": framework,
+                  "mapping_link": framework_link(ex.query, framework)}
+    state = {"h": request.form.get("h", "")[:20000], "C": request.form.get("C", "")[:20000], "framework": framework or ""}
+    theirs, errors = _their_states(request.form, ex.inp)
+    if errors:
+        state["errors"] = errors
+        html, _ = views._render(ex, "forward", compare=state, **extras)
+        return html, 400
+    last = ex.result.last
+    spec = VARIANTS[ex.inp.variant]
+    state["result"] = match.compare(dict(ex.inp.arrays), ex.inp.variant, ex.inp.concat, theirs,
+                                    gru_reset=ex.inp.option("gru_reset") if "gru_reset" in spec.options else "after",
+                                    answer={"h": last["h"], "C": last.get("C")})
+    state["theirs"] = theirs
+    return views._render(ex, "forward", compare=state, **extras)

@@ -14,6 +14,14 @@ def framework_link(query: str | None, framework: str) -> str | None:
     return f"{url_for('page.index')}?{query}&framework={framework}" if query else None
 
 
+def layout_links(inp, query: str | None) -> list[dict] | None:
+    """Links to this example drawn in each framework's layout that has its cell."""
+    if inp is None or query is None:
+        return None
+    have = {"lstm": frameworks.FRAMEWORKS, "gru": ("pytorch", "keras", "onnx"), "peephole": ("onnx",)}
+    return [{"title": frameworks.TITLES[f], "url": framework_link(query, f)} for f in have.get(inp.variant, ())]
+
+
 def export_urls(query: str | None = None, link_id: str | None = None) -> dict[str, str] | None:
     """The example's export URLs, keyed numpy, pytorch, keras, tensors (same-origin paths)."""
     if link_id is not None:
