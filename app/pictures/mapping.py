@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from ..frameworks import LAYOUTS
 from ..markup import esc
 from .svg import coord
 
@@ -26,7 +27,7 @@ BAND = 16  # a band's thickness (px)
 LEFT_W = 150  # their tensors' boxes
 RIGHT_X = 330  # our fields' boxes
 RIGHT_W = 120
-GAP = 26  # between boxes, room for a name above each
+GAP = 28  # between boxes, room for a name above each
 TOP = 24
 OUR_GATES = {"lstm": ("f", "i", "C", "o"), "peephole": ("f", "i", "C", "o"), "gru": ("r", "z", "h")}
 
@@ -46,7 +47,8 @@ def mapping_view(framework: str, variant: str, tensors: dict, mapping: dict, n: 
                  options: dict) -> dict:
     """What the page shows: {"svg": Markup, "steps": [sentences], "title": …}."""
     base = "gru" if variant == "gru" else "lstm"
-    ours_of = {entry["gate"]: field[2:] for field, entry in mapping.items() if field.startswith("W_")}
+    gate_of = {entry["gate"]: field[2:] for field, entry in mapping.items() if field.startswith("W_")}
+    ours_of = {letter: gate_of[letter] for letter in LAYOUTS[framework]["variants"][base]["order"]}  # their order
     bands, boxes, y = [], [], TOP
     for name, value in tensors.items():
         shape = value.shape[1:] if value.ndim == 3 or (name in ("B", "P") and value.ndim == 2) else value.shape
@@ -132,7 +134,9 @@ def _lines(framework, mapping, bands, targets, n, m, concat):
                 continue
             mark = "ᵀ" if part.get("transpose") else "+" if entry.get("op") == "sum" else ""
             gate = field[2:] if field != "b_hn" else "h"
-            out.append((band.x + band.w / 2, band.y + band.h / 2, target[0], target[1] + target[3] / 2, mark, gate))
+            start = band.x + (band.w if band.w >= LEFT_W else band.w / 2)  # a full-width band: from its right end
+            out.append((start, band.y + band.h / 2, target[0], target[1] + target[3] / 2, mark, gate,
+                        target[0] + target[2] / 2, target[1] - 2))
     return out
 
 
@@ -151,12 +155,12 @@ def _svg(framework, variant, boxes, bands, right, lines, height) -> Markup:
         out.append(f'<rect class="{cls}" x="{coord(b.x)}" y="{coord(b.y)}" width="{coord(b.w)}" height="{coord(b.h)}"/>')
         if b.w >= 14 and b.gate:
             out.append(f'<text class="bl" x="{coord(b.x + b.w / 2)}" y="{coord(b.y + b.h / 2 + 4)}">{esc(_sym(b.gate))}</text>')
-    for x1, y1, x2, y2, mark, gate in lines:
+    for x1, y1, x2, y2, mark, gate, mx, my in lines:
         mid = (x1 + x2) / 2
         out.append(f'<path class="link g-{gate}" d="M{coord(x1)} {coord(y1)} C{coord(mid)} {coord(y1)} '
                    f'{coord(mid)} {coord(y2)} {coord(x2)} {coord(y2)}"/>')
         if mark:
-            out.append(f'<text class="mark" x="{coord(x2 - 9)}" y="{coord(y2 - 3)}">{esc(mark)}</text>')
+            out.append(f'<text class="mark" x="{coord(mx)}" y="{coord(my)}">{esc(mark)}</text>')
     for field, gate, y, blocks, entry in right:
         x = RIGHT_X
         for which, w in blocks:
