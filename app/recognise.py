@@ -100,11 +100,14 @@ def _by_name(pasted: Pasted, framework: str | None, notes: list[str]) -> tuple[s
             ignored.append(name)
             continue
         m = _PYTORCH.fullmatch(base)
-        group = prefix + (f"_l{m.group(3) or 0}{m.group(4) or ''}" if m else "")
+        group = prefix + (f" layer {m.group(3) or 0}{' reverse' if m.group(4) else ''}" if m else "")
         if kind[1] in groups.setdefault(group, {}):
             raise PasteError(f"{kind[1]} is given twice ({name}); paste one cell's tensors.")
         groups[group][kind[1]] = tensor.value
         families.setdefault(group, set()).add(kind[0])
+    for group in [g for g, found in groups.items() if set(found) == {"bias"}]:  # a Linear's bias
+        ignored += [name for name, _ in pasted.named if _base(name)[0] == group]
+        del groups[group]
     if not groups:
         raise PasteError(f"None of the names ({', '.join(n for n, _ in pasted.named[:6])}) is a cell's tensor. "
                          f"Expected PyTorch's weight_ih, weight_hh, bias_ih, bias_hh; Keras' kernel, "
@@ -132,7 +135,7 @@ def _by_name(pasted: Pasted, framework: str | None, notes: list[str]) -> tuple[s
 
 
 def _group_name(group: str) -> str:
-    return group.rstrip("./") or "the cell"
+    return group.replace(". layer", " layer").strip("./ ") or "the cell"
 
 
 def _by_order(pasted: Pasted, framework: str | None) -> tuple[str, dict[str, np.ndarray]]:
