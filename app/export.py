@@ -60,7 +60,7 @@ def unavailable(kind: str, inp: Inputs) -> str | None:
         return f"No {title} script for the {inp.variant} cell: {_NO_LAYER[inp.variant]} The NumPy script computes it."
     if inp.variant == "gru" and kind == "pytorch" and inp.option("gru_reset") == "before":
         return ("No PyTorch script for this GRU: PyTorch's GRU applies the reset after the product (gru_reset "
-                "\"after\"); Keras' GRU with reset_after=False is this cell.")
+                "\"after\"); Keras' GRU with reset_after=False is this cell, and the NumPy script computes it.")
     return None
 
 
