@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from . import api, example, export, frameworks, links, match, presets, views
+from . import api, example, export, frameworks, links, match, parse as fields_parser, presets, views
 from .fields import ALL_FIELDS
 from .yours_view import framework_link, framework_view
 from .cache import remembered
@@ -163,6 +163,9 @@ def paste_page():
         return _paste_problem(state, [{"field": e.field, "message": e.message}])
     except frameworks.FrameworkError as e:
         return _paste_problem(state, [{"field": name, "message": message} for name, message in e.errors])
+    problems = _state_problems(state, rec)
+    if problems:
+        return _paste_problem(state, problems)
     pairs = [(k, v if isinstance(v, str) else _text(v)) for k, v in fields.items()]
     pairs.append(("x", state["x"].strip() or ", ".join(["1"] * rec.m)))
     pairs.append(("h_prev", state["h_prev"]))
@@ -175,6 +178,25 @@ def paste_page():
     state["notes"] = rec.notes
     return views._render(ex, "forward", paste=state, mapping=view,
                          mapping_link=framework_link(ex.query, rec.framework))
+
+
+def _state_problems(state: dict, rec) -> list[dict]:
+    """x, h_{t-1}, C_{t-1} typed beside a paste: sized by the pasted tensors (m, n), said in their
+    terms before the example's own checks would blame the weights."""
+    out = []
+    for key, size, why in (("x", rec.m, f"m = {rec.m}: the pasted input weights have {rec.m} inputs"),
+                           ("h_prev", rec.n, f"n = {rec.n}: the pasted recurrent weights have {rec.n} units"),
+                           ("C_prev", rec.n, f"n = {rec.n}, like h_prev")):
+        try:
+            rows = fields_parser.split_text(state[key])
+        except fields_parser.FieldError:
+            continue  # the example's parser says what is wrong with it
+        column = len(rows) == size and all(len(row) == 1 for row in rows)
+        if rows and not column and any(len(row) != size for row in rows):
+            out.append({"field": key, "message": f"{key} must have {why} (or, for x, one row of {rec.m} per "
+                                                 f"time step); it has {len(rows[0])}." if key == "x" else
+                                                 f"{key} must have {why}; it has {sum(map(len, rows))} numbers."})
+    return out
 
 
 def _paste_problem(state: dict, errors: list[dict]):
