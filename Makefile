@@ -43,8 +43,10 @@ $(VENV)/.stamp-base: pyproject.toml | $(PY)
 	$(PIP) -e .
 	touch $@
 
+# The tests include the framework checks: PyTorch (CPU), ONNX Runtime and Keras (the
+# `frameworks` extra).
 $(VENV)/.stamp-test: pyproject.toml | $(PY)
-	$(PIP) -e '.[test]'
+	$(PIP) -e '.[test,frameworks]'
 	touch $@
 
 $(VENV)/.stamp-serve: pyproject.toml | $(PY)

@@ -35,94 +35,10 @@ from __future__ import annotations
 
 import numpy as np
 
-FRAMEWORKS = ("pytorch", "keras", "tf1", "onnx")
-TITLES = {"pytorch": "PyTorch", "keras": "Keras", "tf1": "TF1", "onnx": "ONNX"}
+from .layouts import FRAMEWORKS, GRU_OURS, LAYOUTS, LSTM_OURS, OPTIONS, OWN, TITLES
 
-# Our gate suffixes (W_f, b_f, …) for each of the framework's letters.
-_LSTM_OURS = {"i": "i", "f": "f", "g": "C", "c": "C", "j": "C", "o": "o"}
-_GRU_OURS = {"r": "r", "z": "z", "n": "h", "h": "h"}
-
-# Each tensor: (rows, cols) as expressions in n and m ("4n", "m", "m+n"), or (length,) for a
-# vector; `role`: "input" (meets x), "recurrent" (meets h), "both" (TF1's kernel, on [x, h]),
-# "bias", "peephole". `stacked`: "rows" or "cols": along which axis the gate blocks are stacked.
-# `optional`: missing means zeros.
-LAYOUTS: dict[str, dict] = {
-    "pytorch": {
-        "title": "PyTorch", "cells": {"lstm": "nn.LSTM, nn.LSTMCell", "gru": "nn.GRU, nn.GRUCell"},
-        "computes": "W·x + b (one row per unit: our orientation)",
-        "suffix": "_l0",  # nn.LSTM's names: weight_ih_l0, …
-        "variants": {
-            "lstm": {"order": ("i", "f", "g", "o"), "tensors": {
-                "weight_ih": {"shape": ("4n", "m"), "role": "input", "stacked": "rows"},
-                "weight_hh": {"shape": ("4n", "n"), "role": "recurrent", "stacked": "rows"},
-                "bias_ih": {"shape": ("4n",), "role": "bias", "stacked": "rows", "optional": True},
-                "bias_hh": {"shape": ("4n",), "role": "bias", "stacked": "rows", "optional": True},
-            }, "bias": "b = bias_ih + bias_hh (only their sum matters)"},
-            "gru": {"order": ("r", "z", "n"), "tensors": {
-                "weight_ih": {"shape": ("3n", "m"), "role": "input", "stacked": "rows"},
-                "weight_hh": {"shape": ("3n", "n"), "role": "recurrent", "stacked": "rows"},
-                "bias_ih": {"shape": ("3n",), "role": "bias", "stacked": "rows", "optional": True},
-                "bias_hh": {"shape": ("3n",), "role": "bias", "stacked": "rows", "optional": True},
-            }, "bias": "b_r, b_z = bias_ih + bias_hh; b_h = bias_ih's n block; b_hn = bias_hh's n "
-                       "block, inside the reset: r ∘ (W_hn·h + b_hn)", "reset": "after"},
-        },
-    },
-    "keras": {
-        "title": "Keras", "cells": {"lstm": "keras.layers.LSTM", "gru": "keras.layers.GRU"},
-        "computes": "x·W + b (one column per unit: the transpose of ours)",
-        "variants": {
-            "lstm": {"order": ("i", "f", "c", "o"), "tensors": {
-                "kernel": {"shape": ("m", "4n"), "role": "input", "stacked": "cols"},
-                "recurrent_kernel": {"shape": ("n", "4n"), "role": "recurrent", "stacked": "cols"},
-                "bias": {"shape": ("4n",), "role": "bias", "stacked": "cols", "optional": True},
-            }, "bias": "b = bias"},
-            "gru": {"order": ("z", "r", "h"), "tensors": {
-                "kernel": {"shape": ("m", "3n"), "role": "input", "stacked": "cols"},
-                "recurrent_kernel": {"shape": ("n", "3n"), "role": "recurrent", "stacked": "cols"},
-                "bias": {"shape": ("2", "3n"), "role": "bias", "stacked": "cols", "optional": True,
-                         "reset_after=false": ("3n",)},
-            }, "bias": "reset_after=true (default): bias row 0 is the input bias, row 1 the recurrent "
-                       "one; b_z, b_r = their sums, b_h = row 0's h block, b_hn = row 1's h block "
-                       "(inside the reset). reset_after=false: one bias (3n), reset before the product",
-                "reset": "after (reset_after=true) or before (reset_after=false)"},
-        },
-    },
-    "tf1": {
-        "title": "TF1", "cells": {"lstm": "tf.nn.rnn_cell.LSTMCell, BasicLSTMCell"},
-        "computes": "[x, h]·W + b (one column per unit: the transpose of ours, on [x_t, h_{t-1}])",
-        "variants": {
-            "lstm": {"order": ("i", "j", "f", "o"), "tensors": {
-                "kernel": {"shape": ("m+n", "4n"), "role": "both", "stacked": "cols"},
-                "bias": {"shape": ("4n",), "role": "bias", "stacked": "cols", "optional": True},
-            }, "bias": "b = bias, and b_f = bias_f + forget_bias (default 1.0, added at run time, "
-                       "not stored)"},
-        },
-    },
-    "onnx": {
-        "title": "ONNX", "cells": {"lstm": "LSTM operator", "gru": "GRU operator"},
-        "computes": "x·Wᵀ + b (W stored one row per unit: our orientation)",
-        "leading_axis": "num_directions = 1 (may be left out)",
-        "variants": {
-            "lstm": {"order": ("i", "o", "f", "c"), "tensors": {
-                "W": {"shape": ("4n", "m"), "role": "input", "stacked": "rows"},
-                "R": {"shape": ("4n", "n"), "role": "recurrent", "stacked": "rows"},
-                "B": {"shape": ("8n",), "role": "bias", "stacked": "rows", "optional": True},
-                "P": {"shape": ("3n",), "role": "peephole", "stacked": "rows", "optional": True,
-                      "order": ("i", "o", "f")},
-            }, "bias": "B = [Wb (4n), Rb (4n)]; b = Wb + Rb. With P the cell is the peephole LSTM"},
-            "gru": {"order": ("z", "r", "h"), "tensors": {
-                "W": {"shape": ("3n", "m"), "role": "input", "stacked": "rows"},
-                "R": {"shape": ("3n", "n"), "role": "recurrent", "stacked": "rows"},
-                "B": {"shape": ("6n",), "role": "bias", "stacked": "rows", "optional": True},
-            }, "bias": "B = [Wb (3n), Rb (3n)]; b_z, b_r = Wb + Rb; linear_before_reset=0 (default): "
-                       "reset before, b_h = Wb_h + Rb_h; =1: reset after, b_h = Wb_h, b_hn = Rb_h",
-                "reset": "before (linear_before_reset=0) or after (=1)"},
-        },
-    },
-}
-# The options each framework reads, with their defaults.
-OPTIONS = {"tf1": {"forget_bias": 1.0}, "keras": {"reset_after": True}, "onnx": {"linear_before_reset": 0},
-           "pytorch": {}}
+__all__ = ["FRAMEWORKS", "GRU_OURS", "LAYOUTS", "LSTM_OURS", "OPTIONS", "OWN", "TITLES", "FrameworkError", "check_variant", "dims",
+           "from_fields", "tensor_names", "to_fields"]
 
 
 class FrameworkError(ValueError):
@@ -158,12 +74,12 @@ def check_variant(framework: str, variant: str) -> None:
     """A cell the framework has, or FrameworkError("PyTorch's LSTM has no peepholes")."""
     title = TITLES[framework]
     if variant == "peephole" and framework != "onnx":
-        raise FrameworkError([("variant", f"{title}'s LSTM has no peepholes; of these frameworks only "
+        raise FrameworkError([("variant", f"{OWN[framework]} LSTM has no peepholes; of these frameworks only "
                                           f"ONNX's LSTM has them (its P).")])
     cells = LAYOUTS[framework]["variants"]
     if _base(variant) not in cells:
         have = " and ".join(f'"{v}"' for v in cells) + (' (and "peephole" with P)' if framework == "onnx" else "")
-        what = "a GRU" if variant == "gru" else f"the {variant} cell"
+        what = "GRU" if variant == "gru" else f"{variant} cell"
         raise FrameworkError([("variant", f"{title} has no {what} here: its cells are {have}.")])
 
 
@@ -232,7 +148,7 @@ def _rename(framework: str, base: str, tensors: dict) -> tuple[dict, list]:
         name = key[: -len(suffix)] if suffix and key.endswith(suffix) else key
         if name not in known:
             listed = ", ".join(known)
-            errors.append((key, f"{key} is not a tensor of {TITLES[framework]}'s {base.upper()}: its tensors "
+            errors.append((key, f"{key} is not a tensor of {OWN[framework]} {base.upper()}: its tensors "
                                 f"are {listed}" + (f" (or with {suffix}, as nn.{base.upper()} names them)"
                                                    if suffix else "") + "."))
         elif name in got:
@@ -421,7 +337,7 @@ def _lstm_fields(framework, arrays, n, m, concat, opts, names):
     order = LAYOUTS[framework]["variants"]["lstm"]["order"]
     fields, mapping = {}, {}
     for block, letter in enumerate(order):
-        g = _LSTM_OURS[letter]
+        g = LSTM_OURS[letter]
         parts, text = _W_parts(framework, "lstm", block, n, m, concat, names)
         fields[f"W_{g}"] = _W_value(framework, arrays, block, n, m, concat)
         mapping[f"W_{g}"] = {"text": f"W_{g} = {text}", "gate": letter, "parts": parts, "op": "concat"}
@@ -465,7 +381,7 @@ def _gru_fields(framework, arrays, n, m, concat, opts, names):
     after = _reset_after(framework, opts)
     fields, mapping = {}, {}
     for block, letter in enumerate(order):
-        g = _GRU_OURS[letter]
+        g = GRU_OURS[letter]
         parts, text = _W_parts(framework, "gru", block, n, m, concat, names)
         fields[f"W_{g}"] = _W_value(framework, arrays, block, n, m, concat)
         mapping[f"W_{g}"] = {"text": f"W_{g} = {text}", "gate": letter, "parts": parts, "op": "concat"}
@@ -509,7 +425,7 @@ def from_fields(framework: str, variant: str, fields: dict, options: dict | None
     opts = {**OPTIONS[framework], **{k: v for k, v in options.items() if k in OPTIONS[framework]}}
     concat = fields.get("concat") or options.get("concat") or ("xh" if framework == "tf1" else "hx")
     order = LAYOUTS[framework]["variants"][base]["order"]
-    ours = _LSTM_OURS if base == "lstm" else _GRU_OURS
+    ours = LSTM_OURS if base == "lstm" else GRU_OURS
     first = np.asarray(fields[f"W_{ours[order[0]]}"], dtype=np.float64)
     n = first.shape[0]
     m = first.shape[1] - n
@@ -524,7 +440,7 @@ def from_fields(framework: str, variant: str, fields: dict, options: dict | None
     if base == "gru" and "b_hn" in fields:
         if not after:
             raise FrameworkError([("b_hn", "b_hn has no meaning with gru_reset \"before\".")])
-        h_block = order.index(next(g for g in order if _GRU_OURS[g] == "h"))
+        h_block = order.index(next(g for g in order if GRU_OURS[g] == "h"))
         b_rec[h_block * n:(h_block + 1) * n] = np.asarray(fields["b_hn"], dtype=np.float64)
     if base == "gru":
         _check_reset(framework, after, opts)
@@ -552,4 +468,4 @@ def _check_reset(framework: str, after: bool, opts: dict) -> None:
         setting = {"keras": "reset_after", "onnx": "linear_before_reset"}[framework]
         want = {"keras": {True: "true", False: "false"}, "onnx": {True: "1", False: "0"}}[framework][after]
         raise FrameworkError([(setting, f"This GRU resets {'after' if after else 'before'} the product: "
-                                        f"{TITLES[framework]}'s {setting} must be {want} for it.")])
+                                        f"{OWN[framework]} {setting} must be {want} for it.")])

@@ -2,7 +2,8 @@
 
 `compare` finds the largest difference and the first entry where it passes the tolerance, and,
 when it does, names the cause if it can: it recomputes the example under each of the usual
-layout and convention mistakes (the gate blocks in another framework's order, a kernel read
+layout and convention mistakes (the gate blocks stacked in one framework's order and read in
+another's, a kernel read
 transposed, forget_bias missing or added twice, the GRU's reset before instead of after, b_hn
 dropped or added outside the reset, z and 1 − z swapped, the other concatenation order) and
 says which one reproduces their numbers.
@@ -50,9 +51,10 @@ def _sigmoid(z):
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def run(f: dict, variant: str, concat: str, gru_reset: str = "after", colah_z: bool = False):
-    """h_T, C_T (None for the GRU) and the scale S of the module docstring, for fields `f`
-    (x as (m,) or (T, m), h_prev, C_prev, the weights)."""
+def run(f: dict, variant: str, concat: str, gru_reset: str = "after", colah_z: bool = False,
+        scaled: bool = True):
+    """h_T, C_T (None for the GRU) and the scale S of the module docstring (1 unless `scaled`),
+    for fields `f` (x as (m,) or (T, m), h_prev, C_prev, the weights)."""
     xs = np.atleast_2d(f["x"])
     h = np.asarray(f["h_prev"], dtype=np.float64)
     C = np.asarray(f.get("C_prev", np.zeros_like(h)), dtype=np.float64)
@@ -61,7 +63,8 @@ def run(f: dict, variant: str, concat: str, gru_reset: str = "after", colah_z: b
     def pre(g, v, extra=0.0):
         nonlocal scale
         W, b = f[f"W_{g}"], f[f"b_{g}"]
-        scale = max(scale, float(np.max(np.abs(W) @ np.abs(v) + np.abs(b) + np.abs(extra))))
+        if scaled:
+            scale = max(scale, float(np.max(np.abs(W) @ np.abs(v) + np.abs(b) + np.abs(extra))))
         return W @ v + b + extra
 
     for x in xs:
@@ -75,7 +78,8 @@ def run(f: dict, variant: str, concat: str, gru_reset: str = "after", colah_z: b
                 b_hn = f.get("b_hn", 0.0)
                 inner = W_h[:, h_cols] @ h + b_hn
                 z_h = W_h[:, x_cols] @ x + f["b_h"] + r * inner
-                scale = max(scale, float(np.max(np.abs(W_h) @ np.abs(v) + np.abs(f["b_h"]) + np.abs(b_hn))))
+                if scaled:
+                    scale = max(scale, float(np.max(np.abs(W_h) @ np.abs(v) + np.abs(f["b_h"]) + np.abs(b_hn))))
             else:
                 vr = np.concatenate([r * h, x] if concat == "hx" else [x, r * h])
                 z_h = pre("h", vr)
@@ -148,7 +152,8 @@ def _cause(fields, variant, concat, gru_reset, theirs, tol, forget_bias) -> str 
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise"):
                 h, C, _ = run(f, variant=kw.get("variant", variant), concat=kw.get("concat", concat),
-                              gru_reset=kw.get("gru_reset", gru_reset), colah_z=kw.get("colah_z", False))
+                              gru_reset=kw.get("gru_reset", gru_reset), colah_z=kw.get("colah_z", False),
+                              scaled=False)
         except FloatingPointError:
             continue
         if _reproduces((h, C), theirs, tol):
@@ -170,16 +175,14 @@ def _mistakes(f, variant, concat, gru_reset, forget_bias):
         if key in tried:
             continue
         tried.add(key)
-        yield (f"Gate order: your numbers are what this example gives with the gate blocks stacked in "
-               f"{_OWN[a_name]} order ({_LETTERS[a_name]}) but read in {_OWN[b_name]} ({_LETTERS[b_name]}): "
-               f"{_moves(perm)}.", _permuted(f, perm), {})
-    for perm_key in permutations(gates):
-        if perm_key in tried or perm_key == gates:
-            continue
-        perm = dict(zip(gates, perm_key))
-        tried.add(perm_key)
-        yield (f"Gate order: your numbers are what this example gives with the gates' weights "
-               f"permuted: {_moves(perm)}.", _permuted(f, perm), {})
+        if all(perm[perm[g]] == g for g in gates):  # a swap: either way round gives the same numbers
+            how = (f"{_OWN[a_name]} order ({_LETTERS[a_name]}) and {_OWN[b_name]} ({_LETTERS[b_name]}) "
+                   f"mixed up: the gate blocks stacked in one and read in the other")
+        else:
+            how = (f"the gate blocks stacked in {_OWN[a_name]} order ({_LETTERS[a_name]}) but read in "
+                   f"{_OWN[b_name]} ({_LETTERS[b_name]})")
+        yield (f"Gate order: your numbers are what this example gives with {how}: {_moves(perm)}.",
+               _permuted(f, perm), {})
     n = f["h_prev"].shape[0]
     m = np.atleast_2d(f["x"]).shape[1]
     yield ("A transposed kernel: your numbers are what this example gives with each gate's n×n "
@@ -228,7 +231,17 @@ def _mistakes(f, variant, concat, gru_reset, forget_bias):
 
 
 def _moves(perm: dict) -> str:
-    moved = [f"W_{g}, b_{g} got the values of W_{src}, b_{src}" for g, src in perm.items() if g != src]
+    """{"f": "C", "C": "f", …} → "W_f, b_f and W_C, b_C swapped"; a longer cycle entry by entry."""
+    moved, said = [], set()
+    for g in sorted(perm, key="fiCorzh".index):  # in the order of the equations
+        src = perm[g]
+        if g == src or g in said:
+            continue
+        if perm[src] == g:
+            moved.append(f"W_{g}, b_{g} and W_{src}, b_{src} swapped")
+            said.update((g, src))
+        else:
+            moved.append(f"W_{g}, b_{g} got the values of W_{src}, b_{src}")
     return "; ".join(moved)
 
 

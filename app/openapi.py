@@ -21,10 +21,11 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from . import budget
+from . import budget, frameworks
 from .cells import VARIANTS
 from .fields import ARRAY_FIELDS, BY_NAME, FIELDS, Field, uses
 from .parse import MAX_ABS, MAX_DIM, MAX_K, MAX_T
+from .parse_framework import SHARED
 from .permalink import field_text
 from .presets import PRESETS
 from .primitives import PRIMITIVES
@@ -109,10 +110,64 @@ def _request_body() -> dict:
                        f"(n, m ≤ {MAX_DIM}, k ≤ {MAX_K}, T ≤ {MAX_T}). Shapes must agree "
                        "(each W has n rows and n+m columns, …); a field the variant does not "
                        "use, an unknown key or a key given twice is an error (400).",
-        "properties": {**{f.name: _body_property(f) for f in FIELDS}, **_answer_options(text=False)},
+        "properties": {**{f.name: _body_property(f) for f in FIELDS}, **_answer_options(text=False),
+                       "compare": _ref("Compare")},
         "required": ["x"],
         "additionalProperties": False,
     }
+
+
+def _tensor_in() -> dict:
+    """A framework's tensor: numbers, rows of numbers, or (ONNX's leading axis, Keras' GRU bias)
+    one more axis."""
+    numbers = {"type": "array", "items": _number_in(), "minItems": 1, "maxItems": 4 * MAX_DIM}
+    rows = {"type": "array", "items": numbers, "minItems": 1, "maxItems": 4 * MAX_DIM}
+    return {"anyOf": [numbers, rows, {"type": "array", "items": rows, "minItems": 1, "maxItems": 2},
+                      {"type": "null"}]}
+
+
+def _framework_request() -> dict:
+    """A body in a framework's own tensors (`frameworks.LAYOUTS`, `parse_framework.py`)."""
+    tensors = {}
+    for framework, layout in frameworks.LAYOUTS.items():
+        for variant, spec in layout["variants"].items():
+            for name, info in spec["tensors"].items():
+                shape = "×".join(info["shape"])
+                names = [name, f"{name}{layout['suffix']}"] if layout.get("suffix") else [name]
+                for key in names:
+                    entry = tensors.setdefault(key, {**_tensor_in(), "description": ""})
+                    entry["description"] += (f"{frameworks.TITLES[framework]} {variant}: {shape}, "
+                                             f"{', '.join(info.get('order', spec['order']))} stacked"
+                                             f"{'; left out: zeros' if info.get('optional') else ''}. ")
+    shared = {name: _body_property(BY_NAME[name]) for name in SHARED}
+    shared["variant"] = {"type": ["string", "null"], "enum": ["lstm", "gru", "peephole", None],
+                         "description": "lstm (the default) or gru; peephole: ONNX's LSTM with P."}
+    return {
+        "type": "object",
+        "description": "One example in a framework's own layout: its tensors instead of W_f…b_o "
+                       "(a tensor of another framework, or one of our weights, is an error). The "
+                       "answer is the equivalent example's, plus framework and mapping.",
+        "properties": {
+            "framework": {"type": "string", "enum": list(frameworks.FRAMEWORKS)},
+            **shared, **tensors,
+            "forget_bias": {**_number_in(), "description": "tf1 only: added to the forget gate at run "
+                                                           "time (default 1.0)."},
+            "reset_after": {"type": "boolean", "description": "keras GRU only (default true)."},
+            "linear_before_reset": {"type": "integer", "enum": [0, 1],
+                                    "description": "onnx GRU only (default 0)."},
+            **_answer_options(text=False),
+            "compare": _ref("Compare"),
+        },
+        "required": ["framework", "x"],
+        "additionalProperties": False,
+    }
+
+
+def _compare_in() -> dict:
+    return {"type": "object", "additionalProperties": False, "required": ["h"],
+            "description": "Your framework's last h (and C, for an LSTM): the answer's `match` "
+                           "compares them with ours.",
+            "properties": {"h": _numbers_in(MAX_DIM), "C": _numbers_in(MAX_DIM)}}
 
 
 def _examples() -> dict:
@@ -237,6 +292,30 @@ def _answer() -> dict:
                                  "note": {"type": "string"}}},
         "omitted": {"type": "array", "items": {"type": "string", "enum": ["steps", "grad_steps"]},
                     "description": "The parts left out, as asked (include_steps, include_grad_steps)."},
+        "framework": {"type": "string", "enum": list(frameworks.FRAMEWORKS),
+                      "description": "Only when the body gave a framework's tensors."},
+        "mapping": {"type": "object", "additionalProperties": _ref("MappingEntry"),
+                    "description": "With framework: each of our fields (W_f, b_f, …) and how it was "
+                                   "made from the framework's tensors."},
+        "match": {
+            "type": "object", "required": ["max_abs_diff", "tolerance", "first", "cause", "note"],
+            "additionalProperties": False,
+            "description": "Only with compare: the framework's h (and C) beside ours.",
+            "properties": {
+                "max_abs_diff": {"type": "number", "minimum": 0},
+                "tolerance": {"type": "number", "minimum": 0,
+                              "description": "Float32 rounding: 16·eps₃₂ times the largest pre-activation sum."},
+                "first": {"anyOf": [{"type": "null"}, {
+                    "type": "object", "required": ["field", "index"], "additionalProperties": False,
+                    "properties": {"field": {"type": "string", "enum": ["C", "h"]},
+                                   "index": {"type": "integer", "minimum": 0}}}],
+                          "description": "The first entry over the tolerance (C before h); null: they match."},
+                "cause": {"type": ["string", "null"],
+                          "description": "null when they match; else the mistake that reproduces their numbers, "
+                                         "or a sentence saying it is a layout or convention mistake."},
+                "note": {"type": "string"},
+            },
+        },
     }
     required = [*_every_cell_has(), "n", "m", "concat", "v", "permalink", "steps", "variant", "T",
                 "timesteps", "loss", "loss_formula", "grads", "grad_steps"]
@@ -357,7 +436,23 @@ def _schemas() -> dict:
         "Matrix": {"type": "array", "items": _ref("Vector")},
         "Value": {"anyOf": [{"type": "number"}, _ref("Vector"), _ref("Matrix")]},
         "Errors": _errors(),
+        "FrameworkRequest": _framework_request(),
+        "Compare": _compare_in(),
+        "MappingEntry": _mapping_entry(),
     }
+
+
+def _mapping_entry() -> dict:
+    span = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}
+    part = {"type": "object", "required": ["tensor", "expr"],
+            "properties": {"tensor": {"type": "string"}, "expr": {"type": "string"}, "rows": span,
+                           "cols": span, "row": {"type": ["integer", "null"]}, "transpose": {"type": "boolean"},
+                           "into": span}}
+    return {"type": "object", "required": ["text", "gate", "parts", "op"],
+            "properties": {"text": {"type": "string"}, "gate": {"type": "string"},
+                           "parts": {"type": "array", "items": part},
+                           "op": {"type": "string", "enum": ["concat", "sum", "copy", "zeros"]},
+                           "add": {"type": "number"}, "omitted": {"type": "boolean"}}}
 
 
 # ------------------------------------------------------------------------------- document
@@ -390,7 +485,8 @@ def document() -> dict:
             "operationId": "postLstm",
             "summary": "Compute an example given as a JSON object",
             "requestBody": {"required": True,
-                            "content": {"application/json": {"schema": _ref("Request"),
+                            "content": {"application/json": {"schema": {"anyOf": [_ref("Request"),
+                                                                                   _ref("FrameworkRequest")]},
                                                              "examples": _examples()}}},
             "responses": _response_refs(("200", "Answer"), ("400", "BadRequest"), ("413", "TooLarge")),
         },

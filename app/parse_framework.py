@@ -72,13 +72,13 @@ def parse_framework_json(body: dict):
         elif key in _SETTING_TEXT:
             owner, expects = _SETTING_TEXT[key]
             if owner != framework:
-                error(key, f"{key} is {frameworks.TITLES[owner]}'s setting; {title} has no such setting. "
+                error(key, f"{key} is {frameworks.OWN[owner]} setting; {title} has no such setting. "
                            f"Remove {key}.")
             else:
                 options[key] = value
         elif key in ALL_FIELDS:
             error(key, f"{key} is one of our own field names: with \"framework\": \"{framework}\" give "
-                       f"{title}'s tensors ({', '.join(names)}), or leave out framework and give ours. "
+                       f"{frameworks.OWN[framework]} tensors ({', '.join(names)}), or leave out framework and give ours. "
                        f"One body speaks one layout.")
         else:
             error("body", f"Unknown field {str(key)[:40]!r}; with \"framework\": \"{framework}\" and "

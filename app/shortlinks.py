@@ -19,7 +19,7 @@ import re
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import TooManyRequests
 
-from . import api, example, links, parse, views, yours_view
+from . import api, example, links, parse, parse_framework, views, yours_view
 from .budget import time_of
 from .cache import remembered
 from .cells import VARIANTS
@@ -48,9 +48,12 @@ def create_json():
     if problem is not None:
         return problem
     if isinstance(body, dict):  # the API's answer options are not part of the example
-        for key in api.ANSWER_OPTIONS:
+        for key in (*api.ANSWER_OPTIONS, "compare"):
             body.pop(key, None)
-    inp, errors = parse.parse_json_fields(body)
+    if isinstance(body, dict) and "framework" in body:  # a framework's tensors: the link is our example
+        inp, _, errors = parse_framework.parse_framework_json(body)
+    else:
+        inp, errors = parse.parse_json_fields(body)
     if errors:
         return api._errors(errors)
     key, created = links.create(inp)

@@ -134,6 +134,8 @@ def run(example: dict) -> dict:
     concat = example.get("concat", "hx")
     gru = variant in ("gru", "mgu")  # no cell state
     leaves = {name: _leaf(example[name]) for name in VARIANT_PARAMS[variant]}
+    if "b_hn" in example:  # the GRU's optional bias inside the reset (PyTorch's)
+        leaves["b_hn"] = _leaf(example["b_hn"])
     leaves["h_prev"] = _leaf(example["h_prev"])
     if not gru:
         leaves["C_prev"] = _leaf(example["C_prev"])
@@ -161,7 +163,7 @@ def run(example: dict) -> dict:
                 h_cols = list(range(n)) if concat == "hx" else list(range(m, m + n))
                 x_cols = list(range(n, n + m)) if concat == "hx" else list(range(m))
                 Wx = _linear(_columns(P["W_h"], x_cols), x, P["b_h"])
-                Wh = _linear(_columns(P["W_h"], h_cols), h, [0.0] * n)
+                Wh = _linear(_columns(P["W_h"], h_cols), h, P["b_hn"] if "b_hn" in P else [0.0] * n)
                 z_h = [Wx[j] + r[j] * Wh[j] for j in range(n)]
             else:
                 rh = [r[j] * h[j] for j in range(n)]

@@ -117,7 +117,7 @@ def test_the_document_is_served_once_built_and_the_same_each_time(client, doc):
 def test_the_document_is_generated_from_the_field_table_and_the_cells(doc):
     schemas = doc["components"]["schemas"]
     request = schemas["Request"]
-    assert list(request["properties"]) == [*ALL_FIELDS, *ANSWER_OPTIONS]
+    assert list(request["properties"]) == [*ALL_FIELDS, *ANSWER_OPTIONS, "compare"]
     assert request["additionalProperties"] is False and request["required"] == ["x"]
     assert [v for v in request["properties"]["variant"]["enum"] if v] == list(VARIANTS)
     answer = schemas["Answer"]["properties"]
@@ -262,3 +262,32 @@ def test_a_405_says_which_methods_are_allowed(client):
     r = client.put(API, json=GOOD)
     assert r.status_code == 405
     assert {"GET", "POST"} <= set(r.headers.get("Allow", "").replace(" ", "").split(","))
+
+
+FRAMEWORK_CASES = [("pytorch", "lstm", {}), ("pytorch", "gru", {}), ("keras", "gru", {"reset_after": True}),
+                   ("tf1", "lstm", {"forget_bias": 0.5}), ("onnx", "peephole", {}),
+                   ("onnx", "gru", {"linear_before_reset": 0})]
+
+
+@pytest.mark.parametrize("framework, variant, options", FRAMEWORK_CASES, ids=lambda c: str(c))
+def test_a_framework_body_and_its_answer_with_match_conform(client, doc, framework, variant, options):
+    from app import frameworks  # the layouts: build a framework's tensors from random fields
+
+    rng = np.random.default_rng(5)
+    n, m = 3, 2
+    gru = variant == "gru"
+    gates = ("r", "z", "h") if gru else ("f", "i", "C", "o")
+    fields = {f"W_{g}": rng.normal(size=(n, n + m)) for g in gates} | {f"b_{g}": rng.normal(size=n) for g in gates}
+    fields |= {f"p_{g}": rng.normal(size=n) for g in "fio"} if variant == "peephole" else {}
+    if gru:
+        fields["gru_reset"] = "before" if framework == "onnx" else "after"
+        if fields["gru_reset"] == "after":
+            fields["b_hn"] = rng.normal(size=n)
+    tensors = frameworks.from_fields(framework, variant, fields, options)
+    body = {"framework": framework, "variant": variant, "x": [0.5, -1.0], "h_prev": [0.1, 0.2, 0.3],
+            **options, **{k: v.tolist() for k, v in tensors.items()}, "compare": {"h": [0.0, 0.0, 0.0]}}
+    errors = list(_validator(doc, "#/components/schemas/FrameworkRequest", strict=False).iter_errors(body))
+    assert not errors, [e.message[:200] for e in errors]
+    data = conforms(doc, client.post(API, json=body), "POST")
+    assert data["framework"] == framework and data["match"]["first"] is not None
+    assert set(data["mapping"]) >= {f"W_{g}" for g in gates}

@@ -110,8 +110,8 @@ def _candidate_reset_after(t, x, h_prev, r, params, concat, n, m) -> Sym:
     old = r"W_h^h \cdot h_{t-1}"
     if "b_hn" in params:  # PyTorch's b_hn: added before the reset gate scales the sum
         old = r"W_h^h \cdot h_{t-1} + b_{hn}"
-        Wh = t.add("h_tilde.hbias", "Candidate: add the recurrent bias b_hn", old,
-                   "PyTorch's second candidate bias b_hn is added to the old state's part before the "
+        Wh = t.add("h_tilde.hbias", "Candidate: add the recurrent bias b_{hn}", old,
+                   "PyTorch's second candidate bias b_{hn} is added to the old state's part before the "
                    "reset gate scales it, so r scales it too (it cannot be folded into b_h).",
                    Wh, params["b_hn"], "W_hh*h_prev+b_hn", rf"({old})")
     reset = t.hadamard("h_tilde.reset", "Candidate: reset the old state's part",
