@@ -89,20 +89,34 @@ class _Tok:
     at: int  # offset in the text
 
 
-def tokens(text: str) -> list[_Tok]:
-    out, at = [], 0
-    while at < len(text):
-        m = _TOKEN.match(text, at)
-        if m is None:
-            line = text.count("\n", 0, at) + 1
-            col = at - (text.rfind("\n", 0, at) + 1) + 1
-            raise PasteError(f"The text has {text[at]!r} at line {line}, column {col}, which is not part of a "
-                             f"tensor printout. Paste the printout of state_dict(), get_weights(), or JSON.")
-        if m.lastgroup != "ws":
-            out.append(_Tok(m.lastgroup, m.group(), at))
-        at = m.end()
-    out.append(_Tok("end", "", len(text)))
-    return out
+class _Tokens:
+    """The text's tokens, read as the parser asks for them (a text that goes wrong early costs
+    only what was read), then an "end" token for ever. `pos` may be moved past a row of numbers
+    that the parser read in one go."""
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def next(self) -> _Tok:
+        text = self.text
+        while self.pos < len(text):
+            m = _TOKEN.match(text, self.pos)
+            if m is None:
+                at = self.pos
+                line = text.count("\n", 0, at) + 1
+                col = at - (text.rfind("\n", 0, at) + 1) + 1
+                raise PasteError(f"The text has {text[at]!r} at line {line}, column {col}, which is not part of a "
+                                 f"tensor printout. Paste the printout of state_dict(), get_weights(), or JSON.")
+            self.pos = m.end()
+            if m.lastgroup != "ws":
+                return _Tok(m.lastgroup, m.group(), m.start())
+        return _Tok("end", "", len(text))
+
+
+_NUM = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+# A row of plain numbers, [1, -2.5e-3, 0.], read in one go: most of a printout is rows like this.
+_ROW = re.compile(rf"\[\s*((?:{_NUM}\s*,\s*)*{_NUM})?\s*,?\s*\]", re.ASCII)
+_ROW_NUMBER = re.compile(_NUM, re.ASCII)
 
 
 # ------------------------------------------------------------------------------ values
@@ -128,13 +142,19 @@ class _Named:
 
 class _Parser:
     def __init__(self, text: str):
-        self.toks = tokens(text)
+        self.source = _Tokens(text)
+        self.toks: list[_Tok] = []  # read so far
         self.k = 0
         self.numbers = 0
 
+    def at(self, k: int) -> _Tok:
+        while len(self.toks) <= k:
+            self.toks.append(self.source.next())
+        return self.toks[k]
+
     @property
     def tok(self) -> _Tok:
-        return self.toks[self.k]
+        return self.at(self.k)
 
     def take(self, text: str | None = None) -> _Tok:
         tok = self.tok
@@ -166,11 +186,17 @@ class _Parser:
 
     def _is_name(self) -> bool:
         """A word or string followed by a value (not itself a call or keyword)."""
-        nxt = self.toks[self.k + 1]
+        nxt = self.at(self.k + 1)
         if self.tok.kind == "word" and (self.tok.text in _CALLS_TENSOR or self.tok.text in _CALLS_MAPPING
                                         or nxt.text == "(" or self.tok.text.lower().lstrip("+-") in _NONFINITE):
             return False
         return nxt.text in (":", "=", "[", "(", "{") or nxt.kind in ("word", "num")
+
+    def count(self, numbers: int) -> None:
+        self.numbers += numbers
+        if self.numbers > MAX_NUMBERS:
+            raise PasteError(f"The printout has more than {MAX_NUMBERS:,} numbers; a cell within the "
+                             f"app's caps (n, m ≤ 32) has at most 8,448.")
 
     def value(self, depth: int):
         if depth > MAX_DEPTH:
@@ -179,10 +205,7 @@ class _Parser:
         tok = self.tok
         if tok.kind == "num":
             self.take()
-            self.numbers += 1
-            if self.numbers > MAX_NUMBERS:
-                raise PasteError(f"The printout has more than {MAX_NUMBERS:,} numbers; a cell within the "
-                                 f"app's caps (n, m ≤ 32) has at most 8,448.")
+            self.count(1)
             return tok.text
         if tok.kind == "ell":
             self.take()
@@ -190,6 +213,14 @@ class _Parser:
         if tok.kind == "str":
             self.take()
             return _Str(tok.text[1:-1])
+        if tok.text == "[" and len(self.toks) == self.k + 1:  # nothing read beyond it yet
+            row = _ROW.match(self.source.text, tok.at)
+            if row:
+                numbers = _ROW_NUMBER.findall(row.group(1) or "")
+                self.count(len(numbers))
+                self.source.pos = row.end()
+                self.k += 1
+                return numbers
         if tok.text in ("[", "("):
             close = "]" if tok.text == "[" else ")"
             self.take()
@@ -255,7 +286,7 @@ class _Parser:
         self.take("(")
         args, kwargs = [], {}
         while self.tok.text != ")":
-            if self.tok.kind == "word" and self.toks[self.k + 1].text == "=":
+            if self.tok.kind == "word" and self.at(self.k + 1).text == "=":
                 key = self.take().text
                 self.take("=")
                 kwargs[key] = self.value(depth + 1)
@@ -404,16 +435,18 @@ def _tensor(value, name: str) -> Tensor:
     flat = list(_flatten(value))
     if not flat:
         raise PasteError(f"{name} is empty.")
-    numbers = []
+    try:
+        numbers = np.array(flat, dtype=np.float64)  # numpy reads the number tokens (and nan, inf) at C speed
+    except ValueError:
+        raise PasteError(f"{name} holds something that is not a number.") from None
+    bad = ~np.isfinite(numbers) | (np.abs(numbers) > MAX_ABS)
+    if bad.any():
+        k = int(np.argmax(bad))
+        _number(flat[k], name, shape, k)  # raises with the tensor, the entry and why
     decimals = 0
-    for k, token in enumerate(flat):
-        number = _number(token, name, shape, k)
-        numbers.append(number)
-        point = token.find(".")
-        if point >= 0:
-            digits = re.match(r"\d*", token[point + 1:]).group()
-            decimals = max(decimals, len(digits))
-    return Tensor(np.array(numbers, dtype=np.float64).reshape(shape), wrapper, decimals)
+    if wrapper == "tensor":  # how many digits torch printed (its default is 4: said in a note)
+        decimals = max(len(t.partition(".")[2].partition("e")[0].partition("E")[0]) for t in flat)
+    return Tensor(numbers.reshape(shape), wrapper, decimals)
 
 
 def _contains(value, target) -> bool:
