@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -30,6 +31,7 @@ from .pictures.mapping import mapping_view
 from .recognise import recognise
 
 bp = Blueprint("yours", __name__)
+_FINITE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 
 IMPORT_KEYS = ("text", "framework", "variant", "reset_after", "forget_bias", "linear_before_reset")
 
@@ -141,8 +143,10 @@ def _text(value) -> str:
 
 
 def _paste_state(form) -> dict:
-    keys = (*IMPORT_KEYS, "x", "h_prev", "C_prev")
-    return {key: form.get(key, "")[:300_000] for key in keys}
+    # the box's names start with paste_ (but text): the page's own form has x, variant, …
+    state = {f"paste_{key}": form.get(f"paste_{key}", "")[:100] for key in (*IMPORT_KEYS[1:], "x", "h_prev", "C_prev")}
+    state["text"] = form.get("text", "")[:300_000]
+    return state
 
 
 @bp.post("/paste")
@@ -150,15 +154,16 @@ def paste_page():
     """The paste box: its text recognised, cut into our fields, and the equivalent example shown
     with the mapping drawn. Every problem comes back in the box, the text kept as typed."""
     state = _paste_state(request.form)
-    reset = {"true": True, "false": False}.get(state["reset_after"])
+    reset = {"true": True, "false": False}.get(state["paste_reset_after"])
+    forget_bias = state["paste_forget_bias"].strip()
+    if forget_bias and (not _FINITE.fullmatch(forget_bias) or abs(float(forget_bias)) > 1e6):
+        return _paste_problem(state, [{"field": "forget_bias", "message": "forget_bias must be a number, such as "
+                                                                          "1.0 (TF1's default) or 0."}])
+    lbr = {"0": 0, "1": 1}.get(state["paste_linear_before_reset"].strip())
     try:
-        forget_bias = float(state["forget_bias"]) if state["forget_bias"].strip() else None
-    except ValueError:
-        forget_bias = None
-    lbr = {"0": 0, "1": 1}.get(state["linear_before_reset"].strip())
-    try:
-        rec, fields, mapping = read_printout(state["text"], state["framework"] or None, state["variant"] or None,
-                                             reset, forget_bias, lbr)
+        rec, fields, mapping = read_printout(state["text"], state["paste_framework"] or None,
+                                             state["paste_variant"] or None, reset,
+                                             float(forget_bias) if forget_bias else None, lbr)
     except PasteError as e:
         return _paste_problem(state, [{"field": e.field, "message": e.message}])
     except frameworks.FrameworkError as e:
@@ -167,10 +172,10 @@ def paste_page():
     if problems:
         return _paste_problem(state, problems)
     pairs = [(k, v if isinstance(v, str) else _text(v)) for k, v in fields.items()]
-    pairs.append(("x", state["x"].strip() or ", ".join(["1"] * rec.m)))
-    pairs.append(("h_prev", state["h_prev"]))
+    pairs.append(("x", state["paste_x"].strip() or ", ".join(["1"] * rec.m)))
+    pairs.append(("h_prev", state["paste_h_prev"]))
     if VARIANTS[fields["variant"]].has_cell_state:
-        pairs.append(("C_prev", state["C_prev"]))
+        pairs.append(("C_prev", state["paste_C_prev"]))
     ex = example.from_pairs(pairs, grads=False)
     if not ex.ok:
         return _paste_problem(state, ex.errors)
@@ -188,7 +193,7 @@ def _state_problems(state: dict, rec) -> list[dict]:
                            ("h_prev", rec.n, f"n = {rec.n}: the pasted recurrent weights have {rec.n} units"),
                            ("C_prev", rec.n, f"n = {rec.n}, like h_prev")):
         try:
-            rows = fields_parser.split_text(state[key])
+            rows = fields_parser.split_text(state[f"paste_{key}"])
         except fields_parser.FieldError:
             continue  # the example's parser says what is wrong with it
         column = len(rows) == size and all(len(row) == 1 for row in rows)

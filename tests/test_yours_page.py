@@ -34,7 +34,7 @@ def _query(page: bytes) -> str:
 
 
 def test_pasting_a_state_dict_shows_the_example_and_its_mapping(client, cell):
-    r = client.post("/paste", data={"text": str(cell.state_dict()), "x": "1, -2, 0.5"})
+    r = client.post("/paste", data={"text": str(cell.state_dict()), "paste_x": "1, -2, 0.5"})
     assert r.status_code == 200
     page = r.get_data(as_text=True)
     assert 'class="mapping-picture"' in page and "PyTorch&#39;s tensors → our fields" in page
@@ -63,13 +63,13 @@ def test_a_paste_that_cannot_be_read_comes_back_with_its_text_and_the_question(c
 
 
 def test_a_bad_x_in_the_paste_box_is_named(client, cell):
-    r = client.post("/paste", data={"text": str(cell.state_dict()), "x": "1, 2"})
+    r = client.post("/paste", data={"text": str(cell.state_dict()), "paste_x": "1, 2"})
     assert r.status_code == 400
     assert "<strong>x</strong>" in r.get_data(as_text=True)
 
 
 def test_the_compare_box_says_they_match_for_pytorchs_own_numbers(client, cell):
-    page = client.post("/paste", data={"text": str(cell.state_dict()), "x": "1, 2, 3"})
+    page = client.post("/paste", data={"text": str(cell.state_dict()), "paste_x": "1, 2, 3"})
     with torch.no_grad():
         out = cell(torch.tensor([[1.0, 2.0, 3.0]], dtype=torch.float64))
     # the (h, c) tuple an LSTMCell returns, printed, pasted whole into the h box
@@ -81,7 +81,7 @@ def test_the_compare_box_says_they_match_for_pytorchs_own_numbers(client, cell):
 
 def test_the_compare_box_names_a_swapped_gate_order(client, cell):
     """Their cell read with our gates in PyTorch's order by mistake: f and i swapped."""
-    page = client.post("/paste", data={"text": str(cell.state_dict()), "x": "1, 2, 3"})
+    page = client.post("/paste", data={"text": str(cell.state_dict()), "paste_x": "1, 2, 3"})
     swapped = torch.nn.LSTMCell(3, 2, dtype=torch.float64)
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):

@@ -27,7 +27,7 @@ def test_paste_then_compare_in_the_browser(request, device, live_server, printou
     page.goto(live_server("/"))
     page.click("#paste summary")
     page.fill("#paste-text", text)
-    page.fill("#paste input[name=x]", "1, 2, 3")
+    page.fill("#paste input[name=paste_x]", "1, 2, 3")
     with page.expect_navigation():
         page.click("#paste button[type=submit]")
     assert page.locator("#mapping svg.mapping-picture").count() == 1
