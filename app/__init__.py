@@ -27,7 +27,7 @@ MAX_BODY = 256 * 1024  # bytes: a 32×64 matrix ×4 in full precision fits comfo
 # a day; `immutable` where the query is the example itself. Error answers and POSTs are not.
 CACHED_ENDPOINTS = frozenset({"page.index", "page.backward", "page.latex_text", "api.lstm_get",
                               "links.page", "links.backward_page", "links.latex", "links.input_json",
-                              "yours.export_file", "yours.link_export"})
+                              "yours.export_file", "yours.link_export", "page.worksheet", "links.worksheet"})
 MAX_AGE = 24 * 3600  # seconds
 # Compression (flask-compress): zstd, br or gzip as the client asks, for these types. Never of a
 # streamed response (COMPRESS_STREAMS off): flask-compress would compress a 206 byte range too,
@@ -199,5 +199,7 @@ def _api_message(e: HTTPException) -> str:
     if e.code == 413:
         return f"The request body is larger than {MAX_BODY // 1024} KiB, the limit."
     if e.code == 405:
+        if request.path.endswith("/api/v1/check"):
+            return 'Use POST with a JSON object: an example (or "link"), "step" and "answer".'
         return "Use POST with a JSON object, or GET with a permalink's query."
     return f"{e.name}: {e.description}"

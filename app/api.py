@@ -19,7 +19,7 @@ import json
 
 from flask import Blueprint, jsonify, request, url_for
 
-from . import budget, encodable, example, latex, links, match, parse_framework, yours_view
+from . import budget, encodable, example, latex, links, match, parse, parse_framework, practice, yours_view
 from .cache import remembered
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -82,6 +82,53 @@ def read_json_body():
     except ValueError as e:  # includes UnicodeDecodeError and json.JSONDecodeError
         return None, _errors([{"field": "body", "message": f"The request body is not valid JSON ({_reason(e)}). "
                                                            f"Send an object like {{\"x\": [1, 2], …}}."}])
+
+
+# POST /api/v1/check: beside the example's fields (or "link"), what the learner answers.
+CHECK_KEYS = ("step", "answer", "reveal")
+
+
+@bp.post("/check")
+def check_post():
+    """Practice (practice.py): the learner's answer to one step, right or wrong entry by entry,
+    with hints and a diagnosis. The body is read twice: once as numbers for the example, once
+    keeping each number's text for the answer, so "1.0000" keeps its four decimals."""
+    body, problem = read_json_body()
+    if problem is not None:
+        return problem
+    if not isinstance(body, dict):
+        return _errors([{"field": "body", "message": "The request body must be a JSON object with the example's "
+                                                     "fields (or \"link\"), \"step\" and \"answer\"."}])
+    texts = json.loads(request.get_data(), parse_float=str, parse_int=str, parse_constant=str)
+    errors = []
+    for key, words in (("step", "the id of the step you answer, such as \"f.matmul\""),
+                       ("answer", "the step's result as you computed it: a number, a list of numbers or a list of rows")):
+        if key not in body:
+            errors.append({"field": key, "message": f"{key} is required: {words}."})
+    reveal = body.get("reveal", False)
+    if not isinstance(reveal, bool):
+        errors.append({"field": "reveal", "message": "reveal must be true or false (true adds the expected values)."})
+    fields = {key: value for key, value in body.items() if key not in (*CHECK_KEYS, "link")}
+    if "link" in body:
+        if fields:
+            errors.append({"field": "link", "message": "Give either a short link (\"link\") or an example's "
+                                                       "fields, not both."})
+        elif not isinstance(body["link"], str):
+            errors.append({"field": "link", "message": "link must be a short link's id, a string of 16 letters, "
+                                                       "digits, - or _."})
+        if errors:
+            return _errors(errors)
+        inp = links.resolve(body["link"])  # 404 when there is no such link
+    else:
+        inp, field_errors = parse.parse_json_fields(fields)
+        if field_errors or errors:
+            return _errors(field_errors + errors)
+    try:
+        return jsonify(practice.check(inp, body["step"], texts["answer"], reveal))
+    except practice.CheckError as e:
+        return _errors([{"field": e.field, "message": e.message}])
+    except FloatingPointError as e:  # unreachable within the caps; never a 500 if it happens
+        return _errors([{"field": "body", "message": f"The arithmetic failed in float64 ({e}); try smaller numbers."}])
 
 
 @bp.get("/lstm")

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import parse, parse_framework, permalink
-from .fields import Inputs
+from .cells import VARIANTS
+from .fields import ARRAY_FIELDS, Inputs
 from .sequence import Unrolled, unroll
 
 
@@ -80,3 +81,15 @@ def from_json(body) -> Example:
     ex = from_input(inp)
     ex.framework = framework
     return ex
+
+
+def as_json(inp: Inputs) -> dict:
+    """The example's input as the API takes it: each field the example has, settings included
+    (a field left out would be at its default)."""
+    out = {"variant": inp.variant, "concat": inp.concat}
+    for option in VARIANTS[inp.variant].options:  # gru_reset
+        out[option] = inp.option(option)
+    if inp.is_sequence:
+        out["T"] = inp.T  # a sequence of single numbers reads as one vector without it
+    out.update({name: inp[name].tolist() for name in ARRAY_FIELDS if name in inp})
+    return out

@@ -119,6 +119,12 @@ def to_fields(framework: str, variant: str, tensors: dict, options: dict | None 
     given = _given_names(framework, tensors)
     errors = [(given.get(name, name), msg) for name in got
               if (msg := _shape_problem(framework, base, name, got[name], n, m, opts, given.get(name, name)))]
+    if not errors and (n < 1 or m < 1):  # the tensor n or m is read from has too few rows or columns
+        which = _sizing_tensor(framework, "n" if n < 1 else "m")
+        errors = [(given.get(which, which), f"{given.get(which, which)} must be "
+                                            f"{_describe(framework, base, which, opts)[:-1]}); it is "
+                                            f"{'×'.join(str(d) for d in got[which].shape)}, which leaves no "
+                                            f"{'hidden unit' if n < 1 else 'input'}.")]
     if errors:
         raise FrameworkError(errors)
     arrays = {name: _squeeze(framework, name, got[name], base, opts) for name in got}
@@ -171,22 +177,19 @@ def _describe(framework: str, base: str, name: str, opts: dict, n: int | None = 
         stacked = (info["stacked"] == "rows") == (axis == 0) or len(shape) == 1
         if expr.endswith("n") and expr[:-1].isdigit() and stacked:
             many = int(expr[:-1])
-            if name == "B":  # ONNX: the input biases then the recurrent ones
-                what = f"Wb then Rb, each {k}·n: {order}"
-            elif name == "P":
-                what = f"{order} stacked"
-            else:
-                what = f"{order} stacked"
+            # ONNX's B: the input biases, then the recurrent ones
+            what = f"Wb then Rb, each {k}·n: {order}" if name == "B" else f"{order} stacked"
             parts.append(f"{many}·n {'numbers' if len(shape) == 1 else 'rows' if axis == 0 else 'columns'}: {what}")
         elif expr == "2":
             parts.append("2 rows: the input bias, then the recurrent bias")
         else:
             unit = "rows" if axis == 0 else "columns"
-            parts.append(f"{expr.replace('m+n', 'm+n')} {unit}" + (
+            parts.append(f"{expr} {unit}" + (
                 " for [x_t, h_{t-1}]" if expr == "m+n" else ""))
     text = "; ".join(parts)
     if n is None or m is None:
-        size = "×".join(e.replace("n", "·n") if e[:-1].isdigit() and e.endswith("n") else e for e in shape)
+        size = "×".join(e.replace("n", "·n") if e[:-1].isdigit() and e.endswith("n") else
+                        f"({e})" if "+" in e else e for e in shape)
         return f"{size} ({text})"
     size = "×".join(str(dims(e, n, m)) for e in shape)
     return f"{size} ({text})" if len(shape) > 1 else f"{size} numbers ({text})"
@@ -221,6 +224,15 @@ def _sizes(framework: str, base: str, got: dict, options: dict) -> tuple[int, in
     return n, m
 
 
+def _sizing_tensor(framework: str, size: str) -> str:
+    """The tensor n (or m) is read from when h_prev (or x) does not say it."""
+    if framework == "tf1":
+        return "kernel"
+    recurrent, inputs = {"keras": ("recurrent_kernel", "kernel"), "pytorch": ("weight_hh", "weight_ih"),
+                         "onnx": ("R", "W")}[framework]
+    return recurrent if size == "n" else inputs
+
+
 def _squeeze(framework: str, name: str, a: np.ndarray, base: str, opts: dict) -> np.ndarray:
     """ONNX's leading num_directions axis of 1 dropped."""
     want = len(_expected_shape(framework, base, name, opts))
@@ -235,6 +247,10 @@ def _shape_problem(framework: str, base: str, name: str, a: np.ndarray, n: int, 
         return None
     given = "×".join(str(d) for d in a.shape) if a.ndim > 1 else f"{a.size} numbers"
     lead = ", after a leading num_directions axis of 1 that may be left out" if framework == "onnx" else ""
+    if n < 1 or m < 1:  # n or m unknown (the tensor that tells it cannot): only a wrong rank is sure
+        if squeezed.ndim == len(shape):
+            return None
+        return f"{shown} must be {_describe(framework, base, name, opts)[:-1]}{lead}); it is {given}."
     return (f"{shown} must be {_describe(framework, base, name, opts, n, m)[:-1]}{lead}); it is {given}"
             f" (n = {n}, m = {m}).")
 

@@ -27,6 +27,7 @@ from .fields import ARRAY_FIELDS, BY_NAME, FIELDS, Field, uses
 from .parse import MAX_ABS, MAX_DIM, MAX_K, MAX_T
 from .parse_framework import SHARED
 from .permalink import field_text
+from .practice import MIN_DECIMALS, MIN_SIGNIFICANT
 from .presets import PRESETS
 from .primitives import PRIMITIVES
 
@@ -117,6 +118,37 @@ def _request_body() -> dict:
     }
 
 
+def _check_request() -> dict:
+    """POST /api/v1/check: an example (its fields, or a short link) and one step's answer."""
+    example = {key: value for key, value in _request_body()["properties"].items() if key in BY_NAME}
+    leaf = {"type": ["number", "string"], "description": "A number; as a JSON string it keeps the "
+                                                        "precision typed (\"1.0000\")."}
+    return {
+        "type": "object",
+        "description": "An example, by its fields (as for /api/v1/lstm) or by a short link's id, and the "
+                       "learner's answer to one of its steps. An entry is right when it equals the float64 "
+                       f"result or, written to at least {MIN_DECIMALS} decimals and {MIN_SIGNIFICANT} "
+                       "significant digits, is that result rounded to the decimals written (counted as "
+                       "written in the JSON text: 1.0000 has four).",
+        "properties": {
+            **example,
+            "link": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16}$",
+                     "description": "A short link's id (/e/<id>): its example, instead of the fields."},
+            "step": {"type": "string", "maxLength": 200,
+                     "description": "The step's id in the answer's `steps` (f.matmul; t2.f.matmul in a "
+                                    "sequence; grad.… for the backward pass)."},
+            "answer": {"anyOf": [leaf, {"type": "array", "items": leaf},
+                                 {"type": "array", "items": {"type": "array", "items": leaf}}],
+                       "description": "The step's result as computed by hand: a number, a list (a vector; "
+                                      "a column of one-number rows too), or a list of rows (a matrix)."},
+            "reveal": {"type": "boolean", "description": "true: the answer includes `expected`."},
+        },
+        "required": ["step", "answer"],
+        "anyOf": [{"required": ["x"]}, {"required": ["link"]}],
+        "additionalProperties": False,
+    }
+
+
 def _tensor_in() -> dict:
     """A framework's tensor: numbers, rows of numbers, or (ONNX's leading axis, Keras' GRU bias)
     one more axis."""
@@ -163,6 +195,28 @@ def _framework_request() -> dict:
     }
 
 
+def _check_answer() -> dict:
+    entry = {"type": "object", "required": ["index", "correct"], "additionalProperties": False,
+             "properties": {"index": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                                      "minItems": 1, "maxItems": 2,
+                                      "description": "[i] in a vector, [i, j] in a matrix, counted from 0."},
+                            "correct": {"type": "boolean"}}}
+    return {
+        "type": "object",
+        "required": ["step", "correct", "entries", "hints", "diagnosis"],
+        "properties": {
+            "step": {"type": "string"},
+            "correct": {"type": "boolean", "description": "Every entry is right."},
+            "entries": {"type": "array", "items": entry, "description": "Each entry, in row order."},
+            "hints": {"type": "array", "items": {"type": "string"},
+                      "description": "Sentences: precision, and a slipped row's terms and sum."},
+            "diagnosis": {"type": ["string", "null"],
+                          "description": "The mistake the answer makes, in one sentence with the fix."},
+            "expected": {**_ref("Value"), "description": "The step's result (only with reveal: true)."},
+        },
+    }
+
+
 def _compare_in() -> dict:
     return {"type": "object", "additionalProperties": False, "required": ["h"],
             "description": "Your framework's last h (and C, for an LSTM): the answer's `match` "
@@ -179,6 +233,15 @@ def _examples() -> dict:
         body.update(variant=inp.variant, concat=inp.concat, **inp.options)
         out[preset.key] = {"summary": preset.title, "value": body}
     return out
+
+
+def _check_examples() -> dict:
+    """The seed's example (the default page) with the seed answer's slip at the input gate's bias."""
+    body = _examples()[PRESETS[0].key]["value"]
+    return {"slip": {"summary": "The seed answer's W_i·v + b_i = [22, 42, 62]",
+                     "value": {**body, "step": "i.bias", "answer": [22, 42, 62]}},
+            "precision": {"summary": "σ to four decimals, as text",
+                          "value": {**body, "step": "f.sigmoid", "answer": ["1.0000", "1.0000", "1.0000"]}}}
 
 
 def _query_parameter(f: Field) -> dict:
@@ -436,6 +499,8 @@ def _schemas() -> dict:
         "Matrix": {"type": "array", "items": _ref("Vector")},
         "Value": {"anyOf": [{"type": "number"}, _ref("Vector"), _ref("Matrix")]},
         "Errors": _errors(),
+        "CheckRequest": _check_request(),
+        "Check": _check_answer(),
         "FrameworkRequest": _framework_request(),
         "Compare": _compare_in(),
         "MappingEntry": _mapping_entry(),
@@ -468,6 +533,8 @@ def _responses() -> dict:
         "BadRequest": _json("Errors", "Bad input: one message per bad field."),
         "TooLarge": _json("Errors", "The body is over 256 KiB."),
         "MethodNotAllowed": _json("Errors", "Any method but GET and POST."),
+        "Check": _json("Check", "The answer checked entry by entry, with hints and a diagnosis."),
+        "NotFound": _json("Errors", "There is no short link with this id."),
     }
 
 
@@ -499,6 +566,21 @@ def document() -> dict:
             "responses": _response_refs(("200", "Answer"), ("400", "BadRequest")),
         },
     }
+    check = {
+        "summary": "Practice: check a learner's answer to one step",
+        "post": {
+            "operationId": "postCheck",
+            "summary": "Check one step's answer against the float64 result",
+            "description": "A wrong shape, an unknown step or a non-number is a 400 that says what was "
+                           "expected. The expected values are in the answer only with reveal: true (and a "
+                           "slipped row's sum, in words, in its hint).",
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("CheckRequest"),
+                                                             "examples": _check_examples()}}},
+            "responses": _response_refs(("200", "Check"), ("400", "BadRequest"), ("404", "NotFound"),
+                                        ("413", "TooLarge")),
+        },
+    }
     this = {
         "get": {
             "operationId": "getOpenapi",
@@ -518,7 +600,8 @@ def document() -> dict:
                            f"({len(ARRAY_FIELDS)} arrays and {len(FIELDS) - len(ARRAY_FIELDS)} "
                            f"settings) and its {len(VARIANTS)} cells.",
         },
-        "paths": {f"{PREFIX}/lstm": lstm, f"{PREFIX}/import": _import_path(), f"{PREFIX}/openapi.json": this},
+        "paths": {f"{PREFIX}/lstm": lstm, f"{PREFIX}/check": check, f"{PREFIX}/import": _import_path(),
+                  f"{PREFIX}/openapi.json": this},
         "components": {"schemas": _schemas(), "responses": _responses()},
     }
 

@@ -77,6 +77,41 @@ def random_example(n: int = 3, m: int = 2, seed: int = 0, concat: str = "hx") ->
                      C_prev=rng.uniform(-1, 1, n), concat=concat, **weights, **biases)
 
 
+# Hand-sized numbers (/random?hand=1, practice mode): every input an integer or a half in
+# −HAND_MAX … HAND_MAX, so a product is at most a few digits and a sum can be done on paper; and
+# each gate keeps at least one pre-activation within ±HAND_GATE, where σ is 0.12 … 0.88 and tanh
+# −0.96 … 0.96, so the gates show something other than 0s and 1s.
+HAND_MAX = 3
+HAND_GATE = 2.0
+_HAND_TRIES = 50  # redraws of one gate's weights before the fallback (rare past n + m ≈ 10)
+
+
+def hand_example(n: int = 3, m: int = 2, seed: int = 0, concat: str = "hx") -> Inputs:
+    """A random LSTM step a learner can work by hand: small integers, about one entry in six a
+    half. A gate whose pre-activations all lie outside ±HAND_GATE is redrawn; if that keeps
+    failing (large n + m), its first row of W is set to 0, so z = b there, which is small."""
+    rng = np.random.default_rng(seed)
+
+    def draw(*shape):
+        whole = rng.integers(-HAND_MAX, HAND_MAX + 1, shape).astype(np.float64)
+        halves = rng.choice([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5], shape)
+        return np.where(rng.random(shape) < 1 / 6, halves, whole) + 0.0  # + 0.0: no −0.0
+
+    x, h_prev, C_prev = draw(m), draw(n), draw(n)
+    v = np.concatenate([h_prev, x] if concat == "hx" else [x, h_prev])
+    arrays = {}
+    for g in "fiCo":
+        for _ in range(_HAND_TRIES):
+            W, b = draw(n, n + m), draw(n)
+            if np.any(np.abs(W @ v + b) <= HAND_GATE):
+                break
+        else:
+            W[0] = 0.0
+            b[0] = float(np.clip(b[0], -HAND_GATE, HAND_GATE))
+        arrays[f"W_{g}"], arrays[f"b_{g}"] = W, b
+    return Inputs.of(x=x, h_prev=h_prev, C_prev=C_prev, concat=concat, **arrays)
+
+
 # Zero state: the first step of a sequence. f_t has nothing to forget (f∘C_{t-1} = 0), so
 # C_t = i_t ∘ C̃_t.
 ZERO_STATE = Inputs.of(

@@ -184,6 +184,11 @@ def _heading(title: str) -> tuple[str, Markup, str]:
     return group, latex_to_html(text), plain_text(text)
 
 
+def step_heading(title: str) -> tuple[str, Markup, str]:
+    """A step's group, its own title as HTML and as plain text (practice_view draws asked steps)."""
+    return _heading(title)
+
+
 _SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 _SUPERSCRIPT = dict(zip("0123456789hxT", "⁰¹²³⁴⁵⁶⁷⁸⁹ʰˣᵀ"))
 
@@ -246,14 +251,16 @@ def step_html(step: Step, title: Markup, expr: Markup, lines: list[str], curve: 
     return Markup("".join(out))
 
 
-def groups_view(steps: list[Step], notes: dict[str, list[str]]) -> list[View]:
+def groups_view(steps: list[Step], notes: dict[str, list[str]], render=None) -> list[View]:
     """Steps grouped under headings ("Forget gate", "Cell state", …), in order; each group with
     its entries of the stepper's "Jump to" list (`jump`) and its section of the page (`html`),
-    as ready HTML."""
+    as ready HTML. `render(step, notes, mats)` draws a step instead of `step_view` (practice
+    mode: `practice_view.Asking.render`)."""
     mats = Matrices(fields=ARRAY_FIELDS)
+    render = render or step_view
     groups: list[View] = []
     for step in steps:
-        view = step_view(step, notes.get(step.id, []), mats)
+        view = render(step, notes.get(step.id, []), mats)
         if not groups or groups[-1].title != view.group:
             groups.append(View(title=view.group, steps=[]))
         groups[-1].steps.append(view)
@@ -340,21 +347,26 @@ def _plain_html(html) -> str:
 
 
 def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forward",
-              time: int | None = None, only: set[str] | None = None) -> dict:
+              time: int | None = None, only: set[str] | None = None, asking=None) -> dict:
     """`res` is a `sequence.Unrolled`; `part` is "forward" (its steps, with Colah's picture of
     the variant's cell) or "backward" (its gradient steps, and the plot of what
     reaches C_{T-k}). `time`: show only that time step's steps (a large sequence, `budget.py`);
     `only`: only the steps with these ids (a teacher's short link, `?steps=`). The pictures
-    always draw the whole cell."""
+    always draw the whole cell. `asking` (practice mode, `practice_view.Asking`): its asked
+    steps are drawn as inputs, the cell diagram writes their values "?", and the timeline and
+    the unrolled chain (which carry every h_t and C_t) are left out."""
     steps = res.grad_steps if part == "backward" else res.steps
     shown = steps if time is None else budget.at_time(steps, time)
     if only is not None:
         shown = [s for s in shown if s.id in only]
-    view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes),
+    view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes, asking and asking.render),
             "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
             "chain": None}
+    hidden = frozenset(asking.owner) if asking is not None else frozenset()
+    if hidden:  # practice: the timeline and the unrolled chain carry every h_t and C_t
+        view["timeline"] = []
     spec = VARIANTS[inp.variant]
-    if inp.is_sequence:  # Colah's unrolled picture: which time step each step belongs to
+    if inp.is_sequence and not hidden:  # Colah's unrolled picture: which time step each step belongs to
         ids: dict[int, list[str]] = {}
         for step in steps:
             ids.setdefault(budget.time_of(step.id), []).append(step.id)
@@ -368,7 +380,7 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
         times = [None] if not inp.is_sequence else [time] if time else range(1, inp.T + 1)
         view["figures"] = []
         for k, t in enumerate(times):
-            d = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name, t)
+            d = pictures.cell_diagram(inp, res, spec.diagram, spec.picture_name, t, hidden)
             view["figures"].append(View(t=t or 0, svg=diagram_svg(d, f"-t{t}" if t else ""), caption=d.caption,
                                         hidden=k > 0))
         view["diagram"] = d

@@ -19,11 +19,9 @@ import re
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import TooManyRequests
 
-from . import api, example, links, parse, parse_framework, views, yours_view
+from . import api, example, links, parse, parse_framework, practice_view, views, yours_view
 from .budget import time_of
 from .cache import remembered
-from .cells import VARIANTS
-from .fields import ARRAY_FIELDS, Inputs
 from .ratelimit import SlidingWindow
 
 bp = Blueprint("links", __name__)
@@ -76,6 +74,9 @@ def create_form():
     time = (request.form.getlist("time") or [""])[-1]  # a large sequence's page: keep its time step
     if time.isascii() and time.isdigit() and len(time) <= 3:
         target += f"?time={time}"
+    mode, _ = practice_view.settings(request.form)  # a practice page's short link opens in practice mode
+    if mode.practice and part == "forward":
+        target += ("&" if "?" in target else "?") + mode.query[1:]
     return redirect(target, 303)
 
 
@@ -122,6 +123,20 @@ def latex(link_id: str):
     return views.latex_answer(ex, request.args.get("time"))
 
 
+@bp.get("/e/<link_id>/worksheet")
+@remembered
+def worksheet(link_id: str):
+    """The example as a practice worksheet (LaTeX), `?fade=k`, `?key=1` for the answer key."""
+    ex = example.from_input(links.resolve(link_id), grads=False)
+    return views.worksheet_answer(ex, views._public(url_for("links.page", link_id=link_id)))
+
+
+@bp.post("/e/<link_id>/practice")
+def practice_check(link_id: str):
+    """Practice mode without JavaScript, on a short link (views.practice_check)."""
+    return _page(link_id, "forward", form=request.form)
+
+
 @bp.get("/api/v1/links/<link_id>")
 @remembered
 def input_json(link_id: str):
@@ -130,17 +145,11 @@ def input_json(link_id: str):
     return jsonify(as_json(links.resolve(link_id)))
 
 
-def as_json(inp: Inputs) -> dict:
-    out = {"variant": inp.variant, "concat": inp.concat}
-    for option in VARIANTS[inp.variant].options:  # gru_reset
-        out[option] = inp.option(option)
-    if inp.is_sequence:
-        out["T"] = inp.T  # a sequence of single numbers reads as one vector without it
-    out.update({name: inp[name].tolist() for name in ARRAY_FIELDS if name in inp})
-    return out
+as_json = example.as_json  # the example's input as the API takes it (practice mode uses it too)
 
 
-def _page(link_id: str, part: str):
+def _page(link_id: str, part: str, form=None):
+    """`form`: a practice check's answers (POST /e/<id>/practice): the page in practice mode."""
     inp = links.resolve(link_id)
     step = request.args.get("step", "")
     if _STEP_ID.fullmatch(step):  # open at that step: the fragment is how the page names one
@@ -155,12 +164,15 @@ def _page(link_id: str, part: str):
     here = backward if part == "backward" else forward
     short = {"url": here, "public": views._public(here), "note": note,
              "permalink": views._link(part, ex.query)}  # the example in the URL, when it fits
-    return views._render(ex, part, request.args.get("time"), only,
+    mode, problem = practice_view.settings(request.args)
+    if form is not None:
+        mode = practice_view.Settings(True, mode.fade)
+    return views._render(ex, part, request.args.get("time"), only, mode=(mode, problem), form=form, link_id=link_id,
                          link=here, canonical=views._public(here), short=short,
                          forward_link=forward, backward_link=backward,
                          api_link=url_for("api.lstm_get", link=link_id),
                          latex_link=url_for("links.latex", link_id=link_id),
-                         exports=yours_view.export_view(inp, yours_view.export_urls(link_id=link_id)))
+                         exports=None if mode.practice else yours_view.export_view(inp, yours_view.export_urls(link_id=link_id)))
 
 
 def _only_steps(ex: example.Example, part: str, asked: str) -> tuple[set[str] | None, str]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from . import budget, example, latex, presets, yours_view
+from . import budget, example, latex, practice_view, presets, yours_view
 from .cache import remembered
 from .notes import notes_for
 from .cells import VARIANTS
@@ -32,7 +32,8 @@ PARTS = {"forward": "page.index", "backward": "page.backward"}
 @remembered
 def index():
     ex = _from_query("forward")
-    return _render(ex, "forward", request.args.get("time"), **_framework_extras(ex))
+    return _render(ex, "forward", request.args.get("time"), mode=practice_view.settings(request.args),
+                   **_framework_extras(ex))
 
 
 def _framework_extras(ex: example.Example) -> dict:
@@ -74,10 +75,49 @@ def submit_backward():
 def _submit(part: str):
     ex = example.from_pairs(request.form.items(multi=True), grads=part == "backward")
     time = (request.form.getlist("time") or [None])[-1]  # a large sequence: its page (a timeline button comes last)
+    mode = practice_view.settings(request.form)  # practice mode stays on while the numbers change
     if ex.ok and ex.query:
         pages = _paging(ex, part, time)
-        return redirect(_link(part, ex.query) + (f"&time={pages.time}" if pages else ""), 303)
-    return _render(ex, part, time)  # errors (400), or an example too large for a link (200)
+        return redirect(_link(part, ex.query) + (f"&time={pages.time}" if pages else "") + mode[0].query, 303)
+    return _render(ex, part, time, mode=mode)  # errors (400), or an example too large for a link (200)
+
+
+@bp.post("/practice")
+def practice_check():
+    """Practice mode without JavaScript: the page's Check and Reveal buttons post the learner's
+    answers here (the example and the view settings stay in the query); the answer is the
+    page again, with the marks, the hints and the learner's text as typed."""
+    mode, problem = practice_view.settings(request.args)
+    return _render(_from_query("forward"), "forward", request.args.get("time"),
+                   mode=(practice_view.Settings(True, mode.fade), problem), form=request.form)
+
+
+@bp.get("/worksheet")
+@remembered
+def worksheet():
+    """The example as a worksheet (LaTeX): the asked steps with empty results; key=1 fills them in."""
+    ex = _from_query("forward")
+    return worksheet_answer(ex, _public(_link("forward", ex.query)) or "(too large for a link)")
+
+
+def worksheet_answer(ex: example.Example, source: str) -> Response:
+    """`/worksheet?<permalink>&fade=k&key=1`, also for a short link (`/e/<id>/worksheet`)."""
+    if not ex.ok:
+        body = "".join(f"% {e['field']}: {e['message']}\n" for e in ex.errors)
+        return Response(body, 400, mimetype="text/plain")
+    mode, problem = practice_view.settings(request.args)
+    key = request.args.get("key", "0")
+    if key not in ("0", "1"):
+        problem = f"key must be 1 (the answer key) or 0 (the worksheet); got {key[:20]!r}."
+    if problem:
+        return Response(f"% {problem}\n", 400, mimetype="text/plain")
+    steps = ex.result.steps
+    asked = practice_view.asked_steps(steps, mode.fade)
+    pages = _paging(ex, "forward", request.args.get("time"))  # a huge sequence: one time step, as /latex
+    shown = budget.at_time(steps, pages.time) if pages else None
+    note = f"{pages.note} Add &time=1 … &time={pages.T} to this address for the others." if pages else ""
+    text = practice_view.worksheet(steps, asked, key == "1", _heading(ex).partition(",")[0], source, shown, note)
+    return Response(text, mimetype="text/plain")
 
 
 def _link(part: str, query: str | None) -> str | None:
@@ -95,12 +135,22 @@ def random():
             errors.append(f"{key} must be a whole number from {low} to {high}; got {text[:20]!r}.")
         else:
             values[key] = int(text)
+    hand = request.args.get("hand", "0")
+    if hand not in ("0", "1"):
+        errors.append(f"hand must be 1 (hand-sized numbers) or 0; got {hand[:20]!r}.")
+    concat = request.args.get("concat", "hx")
+    if concat not in ("hx", "xh"):
+        errors.append(f"concat must be hx or xh; got {concat[:20]!r}.")
+    view, problem = practice_view.settings(request.args)  # ?mode=practice&fade=2 ride along
+    if problem:
+        errors.append(problem)
     if errors:
         return render_template("error.html", code=400, name="Bad random example",
                                message=" ".join(errors)), 400
-    ex = example.from_input(presets.random_example(**values), grads=False)
+    make = presets.hand_example if hand == "1" else presets.random_example
+    ex = example.from_input(make(**values, concat=concat), grads=False)
     if ex.query:
-        return redirect(_link("forward", ex.query), 303)
+        return redirect(_link("forward", ex.query) + view.query, 303)
     return _render(ex, "forward")
 
 
@@ -134,13 +184,19 @@ def _preset_queries() -> list[tuple[presets.Preset, str]]:
     return [(p, to_query(p.example) + (f"#{p.fragment}" if p.fragment else "")) for p in presets.PRESETS]
 
 
-@lru_cache(maxsize=64)  # per mount path and current preset (a dozen or so): the same every request
-def _presets_view(index_url: str, current: str | None) -> Markup:
+@lru_cache(maxsize=64)  # per mount path, current preset and mode (a few dozen): the same every request
+def _presets_view(index_url: str, current: str | None, practising: bool = False) -> Markup:
     """The examples as a compact chooser (<li>s): each title a link, its description on hover
-    and in words for screen readers; the one on this page marked (aria-current) and described."""
+    and in words for screen readers; the one on this page marked (aria-current) and described.
+    Practising: the links open in practice mode, without their descriptions (they quote results)."""
     items = []
     for p, query in _preset_queries():
         here = ' aria-current="page"' if p.key == current else ""
+        if practising:
+            base = query.partition("#")[0]
+            href = f"{index_url}?{base}&mode=practice"
+            items.append(f'<li><a href="{escape(href)}"{here}>{escape(p.title)}</a></li>')
+            continue
         items.append(f'<li><a href="{escape(f"{index_url}?{query}")}"{here} title="{escape(_plain(p.description))}">'
                      f'{escape(p.title)}</a></li>')
     return Markup("\n".join(items))
@@ -176,11 +232,25 @@ def _paging(ex: example.Example, part: str, time) -> budget.Paging | None:
     return budget.paging(steps, T, time, default=T if part == "backward" else 1)
 
 
-def _context(ex: example.Example, part: str, time=None, only=None) -> dict:
+def _context(ex: example.Example, part: str, time=None, only=None, mode=None, form=None, link_id=None) -> dict:
     """What index.html and its part _worked.html are rendered from. `only`: the ids of the
-    steps to show (a teacher's short link, `?steps=`); None shows them all."""
+    steps to show (a teacher's short link, `?steps=`); None shows them all. `mode`: the view
+    settings and what was wrong with them (`practice_view.settings`); `form`: a practice
+    check's answers (POST /practice); `link_id`: the short link's id, on its pages."""
     pages = _paging(ex, part, time)
-    view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time, only)
+    settings, problem = mode or (practice_view.Settings(), None)
+    asking = practice = None
+    if ex.ok and part == "forward" and settings.practice:
+        steps = ex.result.steps
+        asked = practice_view.asked_steps(steps, settings.fade)
+        attempt = (practice_view.attempt_from_form(form, ex.inp, steps, asked) if form is not None
+                   else practice_view.Attempt())
+        practice = _practice_links(ex, settings, link_id)
+        asking = practice_view.Asking(steps, asked, attempt, practice["action"])
+        practice |= dict(
+            problem=problem, revealed=" ".join(sorted(attempt.revealed)), asked=len(asked), steps=len(steps),
+            worked=len(steps) - len(asked))
+    view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time, only, asking)
             if ex.ok else None)
     link = _link(part, ex.query)
     return dict(
@@ -188,10 +258,47 @@ def _context(ex: example.Example, part: str, time=None, only=None) -> dict:
         forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
         api_link=f"{url_for('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_for('page.latex_text')}?{ex.query}" if ex.query else None,
-        exports=yours_view.export_view(ex.inp, yours_view.export_urls(ex.query)) if ex.ok else None,
-        layouts=yours_view.layout_links(ex.inp, ex.query) if ex.ok else None,
-        compare_query=ex.query,
+        # your framework's links and the compare box; not in practice mode (a script prints the answers)
+        exports=yours_view.export_view(ex.inp, yours_view.export_urls(ex.query)) if ex.ok and not practice else None,
+        layouts=yours_view.layout_links(ex.inp, ex.query) if ex.ok and not practice else None,
+        compare_query=None if practice else ex.query,
+        practice=practice, settings=settings,
+        practice_link=(None if part != "forward" else
+                       f"{url_for('links.page', link_id=link_id)}?mode=practice" if link_id else
+                       _with(_link(part, ex.query), "&mode=practice")),
     )
+
+
+def _with(url: str | None, extra: str) -> str | None:
+    """`url` with "&key=value…" added to its query (or starting one)."""
+    if not url or not extra:
+        return url
+    return url + extra if "?" in url else url + "?" + extra[1:]
+
+
+def _practice_links(ex: example.Example, settings, short: str | None) -> dict:
+    """Where a practice page points: its own page worked, the next example (one more step
+    asked), the worksheet and its key, the form's action, and what the page's script sends
+    to POST /api/v1/check (the example's fields, or its short link)."""
+    if short:
+        page = url_for("links.page", link_id=short)
+        sheet = url_for("links.worksheet", link_id=short)
+        action = url_for("links.practice_check", link_id=short)
+        body = {"link": short}
+    else:
+        query = ex.query or ""
+        page = _link("forward", ex.query) or url_for("page.index")
+        sheet = f"{url_for('page.worksheet')}?{query}"
+        action = f"{url_for('page.practice_check')}?{query}"
+        body = example.as_json(ex.inp)
+    fade = "" if settings.fade is None else f"&fade={settings.fade}"
+    inp = ex.inp
+    fewer = "" if settings.fade is None else f"&fade={max(settings.fade - 1, 0)}"
+    next_link = (f"{url_for('page.random')}?n={inp.n}&m={inp.m}&concat={inp.concat}&hand=1"
+                 f"&seed={practice_view.next_seed(ex.query or page)}&mode=practice{fewer}")
+    return dict(worked_link=page, next_link=next_link, worksheet_link=_with(sheet, fade),
+                key_link=_with(sheet, fade + "&key=1"), action=_with(action, settings.query),
+                body=body, store=page, check_url=f"{request.script_root}/api/v1/check")
 
 
 def _public(link: str | None) -> str | None:
@@ -214,17 +321,22 @@ def _heading(ex: example.Example) -> str:
     return f"One {short} step, every number written out"
 
 
-def _render(ex: example.Example, part: str, time=None, only=None, **links):
-    """`links` replaces the page's links (`_context`): a short link's page (shortlinks.py)."""
+def _render(ex: example.Example, part: str, time=None, only=None, mode=None, form=None, link_id=None, **links):
+    """`links` replaces the page's links (`_context`): a short link's page (shortlinks.py).
+    `mode`, `form`, `link_id`: practice mode (`_context`)."""
     errors = {e["field"]: e["message"] for e in ex.errors}
     fields = ex.fields
     current = _current_preset(ex)
-    presets_view = _presets_view(url_for("page.index"), current)
+    practising = bool(mode and mode[0].practice)
+    # In practice mode the examples' descriptions (which quote results) are left out, and each
+    # example opens in practice mode too.
+    presets_view = _presets_view(url_for("page.index"), current, practising)
     html = render_template("index.html", fields=fields, errors=errors, form=form_view(fields, errors),
                            heading=_heading(ex),
                            choices=choices(fields, errors),
-                           presets=presets_view, preset_description=_current_description(current),
-                           **{**_context(ex, part, time, only), **links})
+                           presets=presets_view,
+                           preset_description=None if practising else _current_description(current),
+                           **{**_context(ex, part, time, only, mode, form, link_id), **links})
     return html, 200 if ex.ok else 400
 
 
@@ -238,9 +350,10 @@ def fragment():
     ex = example.from_pairs(request.form.items(multi=True), grads=part == "backward")
     if not ex.ok:
         return jsonify(ok=False, errors=ex.errors)
-    context = _context(ex, part, request.form.get("time"))
+    mode = practice_view.settings(request.form)
+    context = _context(ex, part, request.form.get("time"), mode=mode)
     html = render_template("_worked.html", **context)
     pages = context["pages"]
     link = _link(part, ex.query)
-    return jsonify(ok=True, errors=[], html=html,
-                   permalink=link + f"&time={pages.time}" if link and pages else link)
+    link = link + f"&time={pages.time}" if link and pages else link
+    return jsonify(ok=True, errors=[], html=html, permalink=link and link + mode[0].query)

@@ -26,13 +26,14 @@
     nav.querySelector(".colour").checked = state.colour;
     worked.querySelector(".worked").classList.toggle("stepping", !state.showAll);
     worked.querySelector(".worked").classList.toggle("no-colour", !state.colour);
-    for (const step of stepEls()) addCopyButton(step);
+    for (const step of stepEls()) if (!step.classList.contains("asked")) addCopyButton(step);
     showShortLink();
     for (const td of worked.querySelectorAll("table[data-field] td")) {
       td.tabIndex = 0;
       td.classList.add("editable");
     }
-    for (const fig of worked.querySelectorAll(".expr figure:last-of-type td")) fig.tabIndex = 0;
+    for (const fig of worked.querySelectorAll(".expr figure:last-of-type:not(.answer) td")) fig.tabIndex = 0;
+    restorePractice();
     const linked = fromHash();
     const wanted = linked || (state.active && byId(state.active) ? state.active : null);
     activate(wanted || stepEls()[0]?.dataset.step, false);
@@ -479,6 +480,183 @@
     const label = button.textContent;
     button.textContent = ok ? "Copied" : failed;
     setTimeout(() => { button.textContent = label; }, 1500);
+  }
+
+  // ---------------------------------------------------------------- practice mode
+
+  // The page asks for some steps' results (practice_view.py): one input per entry. Check asks
+  // POST /api/v1/check and marks each entry; Reveal swaps in the worked step from the example's
+  // own page. What the learner typed and revealed stays in this browser only (localStorage,
+  // keyed by the example's permalink); nothing is sent anywhere but the check.
+  const practiceForm = () => document.getElementById("practice");
+  const answerInputs = (step) => Array.from(step.querySelectorAll('input[form="practice"]'));
+  const storeKey = () => `lstm-practice:${practiceForm().dataset.store}`;
+
+  function loadProgress() {
+    try {
+      return JSON.parse(localStorage.getItem(storeKey())) || {};
+    } catch (err) {
+      return {};
+    }
+  }
+
+  function saveProgress(change) {
+    const progress = { answers: {}, revealed: [], right: {}, ...loadProgress() };
+    change(progress);
+    try {
+      localStorage.setItem(storeKey(), JSON.stringify(progress));
+    } catch (err) {
+      // private browsing or a full store: the page works, it only forgets
+    }
+    showProgress(progress);
+  }
+
+  function showProgress(progress) {
+    const line = worked.querySelector(".practice-progress");
+    if (!line) return;
+    const asked = worked.querySelectorAll("article.asked").length + (progress.revealed || []).length;
+    const right = Object.values(progress.right || {}).filter(Boolean).length;
+    line.hidden = false;
+    line.textContent = `Right so far: ${right} of ${asked} steps; revealed: ${(progress.revealed || []).length}. (Kept in this browser only.)`;
+  }
+
+  function restorePractice() {
+    if (!practiceForm()) return;
+    const progress = loadProgress();
+    for (const step of worked.querySelectorAll("article.asked")) {
+      const typed = (progress.answers || {})[step.dataset.step] || [];
+      answerInputs(step).forEach((input, k) => {
+        if (!input.value && typed[k]) input.value = typed[k];
+      });
+      mirror(step);
+    }
+    for (const id of progress.revealed || []) {
+      if (byId(id)?.classList.contains("asked")) reveal(id, false);
+    }
+    showProgress(progress);
+  }
+
+  // An operand that is another asked step's result shows what the learner typed there.
+  function mirror(step) {
+    const values = answerInputs(step).map((input) => input.value.trim());
+    for (const fig of worked.querySelectorAll(`figure.mirror[data-mirror="${CSS.escape(step.dataset.step)}"]`)) {
+      for (const td of fig.querySelectorAll("td[data-index]")) td.textContent = values[Number(td.dataset.index)] || "";
+    }
+  }
+
+  worked.addEventListener("input", (e) => {
+    const step = e.target.closest('article.asked');
+    if (!step || !e.target.matches('input[form="practice"]')) return;
+    mirror(step);
+    const values = answerInputs(step).map((input) => input.value);
+    saveProgress((p) => { p.answers[step.dataset.step] = values; });
+  });
+
+  worked.addEventListener("keydown", (e) => {
+    // Enter in an entry checks its own step (the form's default button would be the first step's)
+    if (e.key !== "Enter" || !e.target.matches('article.asked input[form="practice"]')) return;
+    e.preventDefault();
+    check(e.target.closest("article").dataset.step);
+  });
+
+  document.addEventListener("submit", (e) => {
+    if (e.target.id !== "practice" || !e.submitter) return;
+    e.preventDefault();
+    if (e.submitter.name === "check") check(e.submitter.value);
+    else if (e.submitter.name === "reveal") reveal(e.submitter.value, true);
+  });
+
+  function say(step, parts) {
+    const verdict = step.querySelector(".verdict");
+    verdict.replaceChildren(...parts);
+  }
+
+  function para(cls, text) {
+    const p = document.createElement("p");
+    p.className = cls;
+    p.textContent = text;
+    return p;
+  }
+
+  async function check(id) {
+    const step = byId(id);
+    const inputs = answerInputs(step);
+    const empty = inputs.filter((input) => !input.value.trim()).length;
+    if (empty) {
+      say(step, [para("wrong-words", `Fill in every entry first: ${empty} of ${inputs.length} ${empty === 1 ? "is" : "are"} empty.`)]);
+      inputs.find((input) => !input.value.trim()).focus();
+      return;
+    }
+    const rows = Array.from(step.querySelector("figure.answer table").rows,
+      (tr) => Array.from(tr.querySelectorAll("input"), (input) => input.value.trim()));
+    const vector = rows.every((r) => r.length === 1);
+    const form = practiceForm();
+    const body = { ...JSON.parse(form.dataset.body), step: id, answer: vector ? rows.map((r) => r[0]) : rows };
+    let reply, ok;
+    try {
+      const response = await fetch(form.dataset.check, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+      });
+      ok = response.ok;
+      reply = await response.json();
+    } catch (err) {
+      say(step, [para("wrong-words", "The server could not be reached: try Check again.")]);
+      return;
+    }
+    if (!ok) {
+      say(step, [para("wrong-words", (reply.errors || []).map((e) => e.message).join(" ") || "The check failed.")]);
+      return;
+    }
+    const cols = rows[0].length;
+    const marks = new Map(reply.entries.map((e) => [e.index.length === 1 ? e.index[0] : e.index[0] * cols + e.index[1], e.correct]));
+    inputs.forEach((input, k) => {
+      const right = marks.get(k);
+      input.setAttribute("aria-invalid", right ? "false" : "true");
+      input.classList.toggle("right", Boolean(right));
+      input.classList.toggle("wrong", !right);
+    });
+    const wrong = reply.entries.map((e, k) => (e.correct ? null : k + 1)).filter((k) => k !== null);
+    const parts = [reply.correct
+      ? para("right-words", `Right: all ${reply.entries.length} entries are correct.`)
+      : para("wrong-words", `Not yet: ${wrong.length} of ${reply.entries.length} entries ${wrong.length === 1 ? "is" : "are"} wrong (entry ${wrong.join(", ")}).`)];
+    if (reply.hints && reply.hints.length) {
+      const ul = document.createElement("ul");
+      ul.className = "hints";
+      for (const hint of reply.hints) {
+        const li = document.createElement("li");
+        li.textContent = hint;
+        ul.append(li);
+      }
+      parts.push(ul);
+    }
+    if (reply.diagnosis) parts.push(para("diagnosis", reply.diagnosis));
+    say(step, parts);
+    saveProgress((p) => { p.right[id] = Boolean(reply.correct); });
+  }
+
+  // The worked step, from the example's own page (the server remembers it): swapped in whole.
+  async function reveal(id, save) {
+    const form = practiceForm();
+    let page;
+    try {
+      const response = await fetch(form.dataset.worked, { headers: { Accept: "text/html" } });
+      page = new DOMParser().parseFromString(await response.text(), "text/html");
+    } catch (err) {
+      return;
+    }
+    const step = byId(id);
+    const workedStep = page.querySelector(`article[data-step="${CSS.escape(id)}"]`);
+    if (!step || !workedStep) return;
+    const node = document.importNode(workedStep, true);
+    const current = step.getAttribute("aria-current");
+    if (current) node.setAttribute("aria-current", current);
+    step.replaceWith(node);
+    addCopyButton(node);
+    const revealed = form.querySelector('input[name="revealed"]');
+    revealed.value = [...new Set([...revealed.value.split(" ").filter(Boolean), id])].join(" ");
+    if (save) saveProgress((p) => { p.revealed = [...new Set([...(p.revealed || []), id])]; delete p.right[id]; });
   }
 
   setUp();

@@ -153,3 +153,21 @@ def test_one_time_step_of_the_largest_example_fits_the_budget():
         for t in (1, 2):
             step_entries = budget.entries(budget.at_time(res.steps, t)) + budget.entries(budget.at_time(res.grad_steps, t))
             assert step_entries <= budget.ENTRIES, (variant, t, step_entries)
+
+
+@pytest.mark.parametrize("variant", ["peephole", "gru"])
+def test_a_huge_sequences_worksheet_and_practice_page_show_one_time_step(client, worst, variant):
+    """Practice mode (issue 12): the worksheet, its key and the practice page of the largest
+    examples stay within the bound, one time step at a time like /latex."""
+    _, query = worst[variant]
+    for extra in ("", "&key=1", "&time=20&key=1"):
+        r = client.get(f"/worksheet?{query}{extra}")
+        assert r.status_code == 200 and len(r.data) <= LIMIT, extra
+        text = r.get_data(as_text=True)
+        assert "shown one time step at a time" in text
+        shown = re.findall(r"\\paragraph\{Step (\d+)\.\}", text)
+        assert 0 < len(shown) < 40, extra  # one time step's steps, numbered among all of them
+    assert int(shown[0]) > 300  # t = 20's steps come after 19 time steps of others
+    r = client.get(f"/?{query}&mode=practice&time=3")
+    assert r.status_code == 200 and len(r.data) <= LIMIT
+    assert times(ids_on(r.get_data(as_text=True))) == {3}

@@ -302,3 +302,14 @@ def test_a_short_link_of_a_framework_body_is_the_equivalent_example(tmp_path):
     assert linked.status_code == 200
     direct = client.post(API, json=body).get_json()
     assert linked.get_json()["h"] == direct["h"] and "framework" not in linked.get_json()
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ({"framework": "pytorch", "x": [1, 2], "weight_ih": [[1, 2]] * 12, "weight_hh": [1, 2, 3]}, "weight_hh",
+     "weight_hh must be 4·n×n (4·n rows: i, f, g, o stacked; n columns); it is 3 numbers."),
+    ({"framework": "tf1", "x": [1, 2], "kernel": [[1, 2]] * 2}, "kernel",
+     "kernel must be (m+n)×4·n (m+n rows for [x_t, h_{t-1}]; 4·n columns: i, j, f, o stacked); it is 2×2, "
+     "which leaves no hidden unit."),
+])
+def test_a_tensor_that_leaves_n_unknown_is_the_one_blamed(client, body, field, message):
+    assert errors_of(client, body) == {field: message}

@@ -38,16 +38,20 @@ from .carousel import Carousel, carousel_plot
 from .chain import Chain, chain
 from .curves import Curve, curve
 from .svg import Diagram
-from .values import Shown, shown, tagged
+from .values import Shown, masked, shown, tagged
 
 __all__ = ["Carousel", "Chain", "Curve", "Diagram", "Shown", "carousel_plot", "cell_diagram", "chain", "curve",
            "gru", "lstm", "svg"]
 
 
-def cell_diagram(inp, res, layout: Callable, name: str, t: int | None = None) -> Diagram:
+def cell_diagram(inp, res, layout: Callable, name: str, t: int | None = None,
+                 hidden: frozenset[int] = frozenset()) -> Diagram:
     """The cell of `inp` (a `fields.Inputs`) drawn by `layout`, with this example's values on its wires.
     `res` is a `sequence.Unrolled`. For a sequence the values are time step `t`'s (by default
     the last's) and every part lists its step ids at *every* time step (t1.f.matmul t2.f.matmul …): stepping through
-    any time step lights the same parts, since every step runs the same cell."""
+    any time step lights the same parts, since every step runs the same cell. `hidden`: the ids
+    of result arrays written "?" instead (practice mode's asked steps, `values.masked`)."""
     ex = shown(inp, res, t)
+    if hidden:
+        ex = masked(ex, hidden)
     return tagged(layout(ex, inp), ex, name)

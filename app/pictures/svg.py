@@ -45,13 +45,19 @@ def _entries(values) -> tuple[float, ...]:
 @lru_cache(maxsize=1024)
 def _short_vector(xs: tuple[float, ...]) -> str:
     if len(xs) <= SHOWN_ENTRIES:
-        return "[" + ", ".join([fmt.show(x) for x in xs]) + "]"
-    return "[" + ", ".join([fmt.show(x) for x in xs[:3]]) + f", … {len(xs)}]"
+        return "[" + ", ".join([_show(x) for x in xs]) + "]"
+    return "[" + ", ".join([_show(x) for x in xs[:3]]) + f", … {len(xs)}]"
 
 
 @lru_cache(maxsize=1024)
 def _full_vector(xs: tuple[float, ...]) -> str:
-    return "[" + ", ".join([fmt.show(x) for x in xs]) + "]"
+    return "[" + ", ".join([_show(x) for x in xs]) + "]"
+
+
+def _show(x: float) -> str:
+    """A value as the picture writes it; "?" for one the learner is asked for (practice mode
+    hides it as NaN, `values.masked`: no computed value is ever NaN)."""
+    return "?" if x != x else fmt.show(x)
 
 
 # ------------------------------------------------------------------------------ text

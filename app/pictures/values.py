@@ -56,6 +56,17 @@ def shown(inp, res, t: int | None = None) -> Shown:
     )
 
 
+def masked(ex: Shown, hidden: frozenset[int]) -> Shown:
+    """`ex` with the values whose arrays are in `hidden` (by id: a step's result, wherever it is
+    shown) replaced by NaN, which the picture writes "?": practice mode's asked results."""
+    def mask(value):
+        return np.full(np.shape(value), np.nan) if value is not None and id(value) in hidden else value
+
+    return replace(ex, h_prev=mask(ex.h_prev), C_prev=mask(ex.C_prev),
+                   last={k: mask(v) for k, v in ex.last.items()},
+                   result={k: mask(v) for k, v in ex.result.items()})
+
+
 def tagged(d: Diagram, ex: Shown, name: str) -> Diagram:
     """Each part's base step ids as the trace names them: kept if the step exists (a single
     step), or as every time step's ids (a sequence); a sequence's picture also says which time
