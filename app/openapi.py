@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from . import budget, frameworks
+from . import budget, frameworks, openapi_yours
 from .cells import VARIANTS
 from .fields import ARRAY_FIELDS, BY_NAME, FIELDS, Field, uses
 from .parse import MAX_ABS, MAX_DIM, MAX_K, MAX_T
@@ -440,57 +440,13 @@ def _errors() -> dict:
             "properties": {"errors": {"type": "array", "items": error, "minItems": 1}}}
 
 
-def _export() -> dict:
-    return {"type": "object", "required": ["numpy", "pytorch", "keras", "tensors"],
-            "description": "Only in answers to requests with `framework`: same-origin paths of scripts that "
-                           "rebuild the example in NumPy, PyTorch and Keras and print h and C, and of its "
-                           "tensors in every framework's layout (JSON). A script a framework cannot have "
-                           "(its cell is not a layer there) answers 404 with the reason. Null when the "
-                           "example is too large for a link.",
-            "properties": {kind: {"type": "string"} for kind in ("numpy", "pytorch", "keras", "tensors")}}
-
-
-def _import_request() -> dict:
-    return {"type": "object", "required": ["text"], "additionalProperties": False,
-            "properties": {
-                "text": {"type": "string", "description": "The printout: print(cell.state_dict()) (PyTorch), "
-                                                          "print(layer.get_weights()) (Keras), or JSON of name → "
-                                                          "nested lists."},
-                "framework": {"type": "string", "enum": ["pytorch", "keras", "tf1", "onnx"],
-                              "description": "When the names and shapes cannot tell."},
-                "variant": {"type": "string", "enum": ["lstm", "gru", "peephole"]},
-                "reset_after": {"type": "boolean", "description": "Keras' GRU, when its bias is not given."},
-                "forget_bias": {"type": "number", "description": "TF1's (default 1.0)."},
-                "linear_before_reset": {"type": "integer", "enum": [0, 1], "description": "ONNX's GRU (default 0)."},
-            }}
-
-
-def _import_answer() -> dict:
-    arrays = {"type": "object", "additionalProperties": {
-        "anyOf": [{"type": "string"}, _ref("Value"), {"type": "array", "items": _ref("Matrix")}]}}
-    return {"type": "object",
-            "required": ["framework", "variant", "n", "m", "options", "tensors", "fields", "mapping", "notes"],
-            "properties": {
-                "framework": {"type": "string", "enum": ["pytorch", "keras", "tf1", "onnx"]},
-                "variant": {"type": "string", "enum": ["lstm", "gru", "peephole"]},
-                "n": {"type": "integer", "minimum": 1}, "m": {"type": "integer", "minimum": 1},
-                "options": {"type": "object", "description": "reset_after, forget_bias, linear_before_reset as used."},
-                "tensors": {**arrays, "description": "Their tensors by their own names (PyTorch's _l0 and any "
-                                                     "module prefix dropped)."},
-                "fields": {**arrays, "description": "Our fields (W_f, b_f, …; settings as strings): POST them "
-                                                    "with x to /api/v1/lstm."},
-                "mapping": {"type": "object", "description": "Each of our fields: how it was made from theirs."},
-                "notes": {"type": "array", "items": {"type": "string"}},
-            }}
-
-
 def _schemas() -> dict:
     vector = {"type": "array", "items": {"type": "number"}}
     answer = _answer()
-    answer["properties"]["export"] = {"anyOf": [_export(), {"type": "null"}]}
+    answer["properties"]["export"] = {"anyOf": [openapi_yours.export(), {"type": "null"}]}
     return {
-        "ImportRequest": _import_request(),
-        "ImportAnswer": _import_answer(),
+        "ImportRequest": openapi_yours.import_request(),
+        "ImportAnswer": openapi_yours.import_answer(),
         "Request": _request_body(),
         "Answer": answer,
         "TimeStep": _timestep(),
@@ -600,24 +556,10 @@ def document() -> dict:
                            f"({len(ARRAY_FIELDS)} arrays and {len(FIELDS) - len(ARRAY_FIELDS)} "
                            f"settings) and its {len(VARIANTS)} cells.",
         },
-        "paths": {f"{PREFIX}/lstm": lstm, f"{PREFIX}/check": check, f"{PREFIX}/import": _import_path(),
+        "paths": {f"{PREFIX}/lstm": lstm, f"{PREFIX}/check": check, f"{PREFIX}/import": openapi_yours.import_path(),
                   f"{PREFIX}/openapi.json": this},
         "components": {"schemas": _schemas(), "responses": _responses()},
     }
-
-
-def _import_path() -> dict:
-    return {"post": {
-        "operationId": "postImport",
-        "summary": "Read a framework's printout: its tensors, which framework and cell, and our fields",
-        "description": "The framework (and cell, n, m) is recognised from the tensors' names and shapes; "
-                       "when it cannot be, a 400 whose error's field names what to choose (framework, "
-                       "variant, reset_after).",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ImportRequest")}}},
-        "responses": {"200": {"description": "The printout read.",
-                              "content": {"application/json": {"schema": _ref("ImportAnswer")}}},
-                      **_response_refs(("400", "BadRequest"), ("413", "TooLarge"))},
-    }}
 
 
 @cache
