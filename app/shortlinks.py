@@ -172,7 +172,13 @@ def _page(link_id: str, part: str, form=None):
                          forward_link=forward, backward_link=backward,
                          api_link=url_for("api.lstm_get", link=link_id),
                          latex_link=url_for("links.latex", link_id=link_id),
-                         exports=None if mode.practice else yours_view.export_view(inp, yours_view.export_urls(link_id=link_id)))
+                         exports=None if mode.practice else yours_view.export_view(inp, _export_urls(ex.query, link_id)))
+
+
+def _export_urls(query: str | None, link_id: str) -> dict:
+    """The scripts' links on a short link's page: by the example in the URL when it fits one (the
+    same links as its permalink's page), else by the short link."""
+    return yours_view.export_urls(query) if query else yours_view.export_urls(link_id=link_id)
 
 
 def _only_steps(ex: example.Example, part: str, asked: str) -> tuple[set[str] | None, str]:

@@ -6,6 +6,7 @@ float32 holds exactly."""
 from __future__ import annotations
 
 import ast
+import html
 import os
 import subprocess
 import sys
@@ -140,8 +141,8 @@ def test_a_short_links_exports_and_the_page_links_them(client):
     link = made.get_json()["url"]
     r = client.get(f"{link}/export/numpy")
     assert r.status_code == 200 and "import numpy as np" in r.get_data(as_text=True)
-    page = client.get(link)
-    assert page.status_code == 200 and f'href="{link}/export/pytorch"'.encode() in page.data
+    page = client.get(link)  # the example fits a URL: its page links the permalink's scripts, as the permalink's page does
+    assert page.status_code == 200 and f'href="/export/pytorch?{html.escape(to_query(inp))}"'.encode() in page.data
     assert client.get(f"{link}/export/fortran").status_code == 404
 
 
