@@ -80,18 +80,19 @@ def test_the_compare_box_says_they_match_for_pytorchs_own_numbers(client, cell):
 
 
 def test_the_compare_box_names_a_swapped_gate_order(client, cell):
-    """Their cell read with our gates in PyTorch's order by mistake: f and i swapped."""
+    """Their cell with PyTorch's f and g blocks exchanged (TF1's i, j, f, o read as PyTorch's)."""
     page = client.post("/paste", data={"text": str(cell.state_dict()), "paste_x": "1, 2, 3"})
     swapped = torch.nn.LSTMCell(3, 2, dtype=torch.float64)
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
             w = getattr(cell, name).detach()
-            getattr(swapped, name).copy_(torch.cat([w[2:4], w[0:2], w[4:]]))
+            getattr(swapped, name).copy_(torch.cat([w[0:2], w[4:6], w[2:4], w[6:8]]))
         h, c = swapped(torch.tensor([[1.0, 2.0, 3.0]], dtype=torch.float64))
     r = client.post("/compare", data={"query": _query(page.data), "h": str(h[0].tolist()), "C": str(c[0].tolist())})
     assert r.status_code == 200
     text = r.get_data(as_text=True)
-    assert "✗ They differ." in text and "Cause:" in text and "order" in text
+    assert "✗ They differ." in text
+    assert "<strong>Cause:</strong> Gate order:" in text and "TF1" in text
 
 
 def test_compare_input_that_is_not_n_numbers_is_named(client):
