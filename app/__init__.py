@@ -27,7 +27,7 @@ MAX_BODY = 256 * 1024  # bytes: a 32×64 matrix ×4 in full precision fits comfo
 # a day; `immutable` where the query is the example itself. Error answers and POSTs are not.
 CACHED_ENDPOINTS = frozenset({"page.index", "page.backward", "page.latex_text", "api.lstm_get",
                               "links.page", "links.backward_page", "links.latex", "links.input_json",
-                              "page.worksheet", "links.worksheet"})
+                              "yours.export_file", "yours.link_export", "page.worksheet", "links.worksheet"})
 MAX_AGE = 24 * 3600  # seconds
 # Compression (flask-compress): zstd, br or gzip as the client asks, for these types. Never of a
 # streamed response (COMPRESS_STREAMS off): flask-compress would compress a 206 byte range too,
@@ -66,7 +66,7 @@ def create_app(test_config=None) -> Flask:
     app.json.ensure_ascii = False  # "3×6", not "3\u00d76", in error messages
     app.wsgi_app = _TrustedRequest(app.wsgi_app, app.config)
 
-    from . import api, cache, shortlinks, views
+    from . import api, cache, shortlinks, views, yours
     from .render_html import message_html
     app.jinja_env.filters["subscripts"] = message_html  # a message's h_{t-1} as h<sub>t−1</sub>
     app.jinja_env.globals["url_for"] = cache.url_of  # the templates' links, remembered (cache.py)
@@ -76,6 +76,7 @@ def create_app(test_config=None) -> Flask:
     cache.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(yours.bp)  # your framework: import, paste, compare, export
     shortlinks.init_app(app)  # /e/<id>, /api/v1/links; its database (links.py)
 
     # after_request functions run last-registered first: security headers, then the ETag and

@@ -20,7 +20,7 @@ import json
 import orjson
 from flask import Blueprint, current_app, jsonify, request
 
-from . import budget, encodable, example, latex, links, match, parse, parse_framework, practice
+from . import budget, encodable, example, latex, links, match, parse, parse_framework, practice, yours_view
 from .cache import remembered, url_of
 from .cells import VARIANTS
 from .fields import ALL_FIELDS
@@ -237,6 +237,7 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
         out["omitted"] = omitted
     if ex.framework is not None:  # the body spoke a framework's layout: say how it became ours
         out.update(ex.framework)
+        out["export"] = yours_view.export_urls(ex.query)  # scripts that rebuild it in each framework
     if theirs is not None:
         # TF1's forget_bias, for the "missing forget_bias" cause (1.0, its default, otherwise)
         forget_bias = ex.framework["mapping"].get("b_f", {}).get("add", 1.0) if ex.framework else 1.0

@@ -37,13 +37,15 @@ TOLERANCE_FACTOR = 16
 
 # Each framework's gate order, in our letters (PyTorch's g, Keras' c, TF1's j, ONNX's c are C;
 # the GRU's n and h are h).
+# The frameworks' orders, and the page's own (W_f, W_i, W_C, W_o, as Colah writes them): blocks
+# stacked in the order the gates are written by hand are the commonest mistake of all.
 LSTM_ORDERS = {"PyTorch and Keras": ("i", "f", "C", "o"), "TF1": ("i", "C", "f", "o"),
-               "ONNX": ("i", "o", "f", "C")}
+               "ONNX": ("i", "o", "f", "C"), "page": ("f", "i", "C", "o")}
 GRU_ORDERS = {"PyTorch": ("r", "z", "h"), "Keras and ONNX": ("z", "r", "h")}
 _OWN = {"PyTorch and Keras": "PyTorch's and Keras'", "TF1": "TF1's", "ONNX": "ONNX's", "PyTorch": "PyTorch's",
-        "Keras and ONNX": "Keras' and ONNX's"}
+        "Keras and ONNX": "Keras' and ONNX's", "page": "this page's"}
 _LETTERS = {"PyTorch and Keras": "i, f, g, o", "TF1": "i, j, f, o", "ONNX": "i, o, f, c",
-            "PyTorch": "r, z, n", "Keras and ONNX": "z, r, h"}
+            "PyTorch": "r, z, n", "Keras and ONNX": "z, r, h", "page": "f, i, C, o"}
 
 
 def _sigmoid(z):

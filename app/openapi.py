@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from . import budget, frameworks
+from . import budget, frameworks, openapi_yours
 from .cells import VARIANTS
 from .fields import ARRAY_FIELDS, BY_NAME, FIELDS, Field, uses
 from .parse import MAX_ABS, MAX_DIM, MAX_K, MAX_T
@@ -442,9 +442,13 @@ def _errors() -> dict:
 
 def _schemas() -> dict:
     vector = {"type": "array", "items": {"type": "number"}}
+    answer = _answer()
+    answer["properties"]["export"] = {"anyOf": [openapi_yours.export(), {"type": "null"}]}
     return {
+        "ImportRequest": openapi_yours.import_request(),
+        "ImportAnswer": openapi_yours.import_answer(),
         "Request": _request_body(),
-        "Answer": _answer(),
+        "Answer": answer,
         "TimeStep": _timestep(),
         "Step": _step(),
         "Vector": vector,
@@ -552,7 +556,8 @@ def document() -> dict:
                            f"({len(ARRAY_FIELDS)} arrays and {len(FIELDS) - len(ARRAY_FIELDS)} "
                            f"settings) and its {len(VARIANTS)} cells.",
         },
-        "paths": {f"{PREFIX}/lstm": lstm, f"{PREFIX}/check": check, f"{PREFIX}/openapi.json": this},
+        "paths": {f"{PREFIX}/lstm": lstm, f"{PREFIX}/check": check, f"{PREFIX}/import": openapi_yours.import_path(),
+                  f"{PREFIX}/openapi.json": this},
         "components": {"schemas": _schemas(), "responses": _responses()},
     }
 

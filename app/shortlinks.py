@@ -19,7 +19,7 @@ import re
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import TooManyRequests
 
-from . import api, example, links, parse, parse_framework, practice_view, views
+from . import api, example, links, parse, parse_framework, practice_view, views, yours_view
 from .budget import time_of
 from .cache import remembered
 from .ratelimit import SlidingWindow
@@ -171,7 +171,14 @@ def _page(link_id: str, part: str, form=None):
                          link=here, canonical=views._public(here), short=short,
                          forward_link=forward, backward_link=backward,
                          api_link=url_for("api.lstm_get", link=link_id),
-                         latex_link=url_for("links.latex", link_id=link_id))
+                         latex_link=url_for("links.latex", link_id=link_id),
+                         exports=None if mode.practice else yours_view.export_view(inp, _export_urls(ex.query, link_id)))
+
+
+def _export_urls(query: str | None, link_id: str) -> dict:
+    """The scripts' links on a short link's page: by the example in the URL when it fits one (the
+    same links as its permalink's page), else by the short link."""
+    return yours_view.export_urls(query) if query else yours_view.export_urls(link_id=link_id)
 
 
 def _only_steps(ex: example.Example, part: str, asked: str) -> tuple[set[str] | None, str]:

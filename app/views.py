@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from . import budget, example, latex, practice_view, presets
+from . import budget, example, latex, practice_view, presets, yours_view
 from .cache import remembered, url_of
 from .notes import notes_for
 from .cells import VARIANTS
@@ -31,8 +31,21 @@ PARTS = {"forward": "page.index", "backward": "page.backward"}
 @bp.get("/")
 @remembered
 def index():
-    return _render(_from_query("forward"), "forward", request.args.get("time"),
-                   mode=practice_view.settings(request.args))
+    ex = _from_query("forward")
+    return _render(ex, "forward", request.args.get("time"), mode=practice_view.settings(request.args),
+                   **_framework_extras(ex))
+
+
+def _framework_extras(ex: example.Example) -> dict:
+    """`&framework=pytorch` in the query: the example's weights drawn in that framework's layout."""
+    framework = request.args.get("framework")
+    if framework is None:
+        return {}
+    if not ex.ok:
+        return {"mapping_framework": framework}
+    view, why = yours_view.framework_view(ex.inp, framework)
+    return {"mapping": view, "mapping_error": why, "mapping_framework": framework,
+            "mapping_link": yours_view.framework_link(ex.query, framework)}
 
 
 @bp.get("/backward")
@@ -245,6 +258,10 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
         forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
         api_link=f"{url_of('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_of('page.latex_text')}?{ex.query}" if ex.query else None,
+        # your framework's links and the compare box; not in practice mode (a script prints the answers)
+        exports=yours_view.export_view(ex.inp, yours_view.export_urls(ex.query)) if ex.ok and not practice else None,
+        layouts=yours_view.layout_links(ex.inp, ex.query) if ex.ok and not practice else None,
+        compare_query=None if practice else ex.query,
         practice=practice, settings=settings,
         practice_link=(None if part != "forward" else
                        f"{url_for('links.page', link_id=link_id)}?mode=practice" if link_id else

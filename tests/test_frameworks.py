@@ -441,6 +441,20 @@ def test_gates_stacked_in_onnx_order_but_read_by_pytorch_are_named(client, torch
 
 
 @pytest.mark.parametrize("seed", range(3))
+def test_gates_stacked_in_the_pages_order_but_read_by_pytorch_are_named(client, torch, seed):
+    """The commonest slip: W_f, W_i, W_C, W_o stacked into weight_ih as the page writes them."""
+    rng, n, m = sizes(seed)
+    body = lstm_example(rng, n, m)
+    right = frameworks.from_fields("pytorch", "lstm", body)  # i, f, g, o
+    page_order = lambda a: np.concatenate([np.split(a, 4, axis=0)[k] for k in (1, 0, 2, 3)])  # noqa: E731
+    wrong = {name: page_order(np.asarray(value)) for name, value in right.items()}
+    result = match_of(client, body, torch_lstm_h_C(torch, body, wrong))
+    assert result["first"] is not None and result["max_abs_diff"] > 100 * result["tolerance"]
+    assert ("PyTorch's and Keras' order (i, f, g, o) and this page's (f, i, C, o) mixed up: the gate "
+            "blocks stacked in one and read in the other: W_f, b_f and W_i, b_i swapped") in result["cause"]
+
+
+@pytest.mark.parametrize("seed", range(3))
 def test_gates_stacked_in_tf1_order_but_read_by_keras_are_named(client, keras, seed):
     rng, n, m = sizes(seed)
     body = lstm_example(rng, n, m, f32=False)

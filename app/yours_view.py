@@ -1,0 +1,56 @@
+"""What the example's page shows of your framework: the export links, and the mapping of the
+example onto a framework's layout (`GET /?<permalink query>&framework=pytorch`). Read by
+`views.py` (every page) and `yours.py` (the paste box's answer)."""
+from __future__ import annotations
+
+from flask import url_for
+
+from . import export, frameworks
+from .pictures.mapping import mapping_view
+
+
+def framework_link(query: str | None, framework: str) -> str | None:
+    """The example's page with the mapping onto `framework`'s layout drawn."""
+    return f"{url_for('page.index')}?{query}&framework={framework}" if query else None
+
+
+def layout_links(inp, query: str | None) -> list[dict] | None:
+    """Links to this example drawn in each framework's layout that has its cell."""
+    if inp is None or query is None:
+        return None
+    have = {"lstm": frameworks.FRAMEWORKS, "gru": ("pytorch", "keras", "onnx"), "peephole": ("onnx",)}
+    return [{"title": frameworks.TITLES[f], "url": framework_link(query, f)} for f in have.get(inp.variant, ())]
+
+
+def export_urls(query: str | None = None, link_id: str | None = None) -> dict[str, str] | None:
+    """The example's export URLs, keyed numpy, pytorch, keras, tensors (same-origin paths)."""
+    if link_id is not None:
+        return {kind: url_for("yours.link_export", link_id=link_id, kind=kind) for kind in export.KINDS}
+    if query is None:
+        return None
+    return {kind: f"{url_for('yours.export_file', kind=kind)}?{query}" for kind in export.KINDS}
+
+
+def export_view(inp, urls: dict | None) -> list[dict] | None:
+    """The page's export links: each kind's URL, or the sentence why there is none."""
+    if urls is None or inp is None:
+        return None
+    return [{"kind": kind, "title": export.TITLES[kind], "url": urls[kind], "why": export.unavailable(kind, inp)}
+            for kind in export.KINDS]
+
+
+def framework_view(inp, framework: str | None):
+    """The mapping of an example onto a framework's layout (GET /?…&framework=pytorch): its tensors
+    as `from_fields` writes them (where the framework has two biases, all in the input one), or
+    None with the sentence why not."""
+    if inp is None or framework not in frameworks.FRAMEWORKS:
+        return None, None
+    variant = "peephole" if inp.variant == "peephole" else inp.variant
+    try:
+        tensors = export.framework_tensors(framework, inp)
+        options = export.options(framework, inp)
+        _, mapping = frameworks.to_fields(framework, variant, tensors, {**options, "concat": inp.concat})
+    except (frameworks.FrameworkError, KeyError) as e:
+        message = str(e) if isinstance(e, frameworks.FrameworkError) else f"{frameworks.TITLES[framework]} has no {inp.variant} cell."
+        return None, message
+    return mapping_view(framework, variant, tensors, mapping, inp.n, inp.m, inp.concat, options), None
