@@ -237,7 +237,9 @@ def _respond(ex: example.Example, options: dict | None = None, text: bool = Fals
         out["omitted"] = omitted
     if ex.framework is not None:  # the body spoke a framework's layout: say how it became ours
         out.update(ex.framework)
-        out["export"] = yours_view.export_urls(ex.query)  # scripts that rebuild it in each framework
+    # scripts that rebuild the example in each framework (null when it has no link); added after
+    # v1's keys, so an older client reads the same answer with one more key at its end
+    out["export"] = yours_view.export_urls(ex.query)
     if theirs is not None:
         # TF1's forget_bias, for the "missing forget_bias" cause (1.0, its default, otherwise)
         forget_bias = ex.framework["mapping"].get("b_f", {}).get("add", 1.0) if ex.framework else 1.0

@@ -1,5 +1,5 @@
 """The OpenAPI document's parts for your framework (`openapi.py` assembles them): POST
-/api/v1/import's request and answer, and the `export` links of an answer to a framework request."""
+/api/v1/import's request and answer, and the `export` links of every answer."""
 from __future__ import annotations
 
 
@@ -9,7 +9,7 @@ def ref(name: str) -> dict:
 
 def export() -> dict:
     return {"type": "object", "required": ["numpy", "pytorch", "keras", "tensors"],
-            "description": "Only in answers to requests with `framework`: same-origin paths of scripts that "
+            "description": "Same-origin paths of scripts that "
                            "rebuild the example in NumPy, PyTorch and Keras and print h and C, and of its "
                            "tensors in every framework's layout (JSON). A script a framework cannot have "
                            "(its cell is not a layer there) answers 404 with the reason. Null when the "

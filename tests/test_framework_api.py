@@ -65,9 +65,9 @@ def test_a_framework_body_answers_the_equivalent_example_and_its_permalink_opens
     assert again.status_code == 200
     same = again.get_json()
     assert "framework" not in same and "mapping" not in same  # the link is the example, in our fields
-    # `export` (the scripts' links) rides only on answers to framework requests: v1's stay byte-identical
-    assert "export" not in same and data["export"]["numpy"].startswith("/export/numpy?")
-    assert {k: v for k, v in data.items() if k not in ("framework", "mapping", "export")} == same
+    # `export` (the scripts' links) is on every answer: the equivalent example's, the same scripts
+    assert data["export"] == same["export"] and data["export"]["numpy"].startswith("/export/numpy?")
+    assert {k: v for k, v in data.items() if k not in ("framework", "mapping")} == same
 
 
 def test_missing_biases_are_zeros_and_the_mapping_says_so(client):
