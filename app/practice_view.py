@@ -56,15 +56,19 @@ class Settings:
 def settings(args) -> tuple[Settings, str | None]:
     """`mode` and `fade` from a query (or a form), and what was wrong with them, if anything
     (the page then says so and asks every step; /random answers 400)."""
-    mode = args.get("mode", "worked")
+    mode_text = args.get("mode", "").strip()
+    mode = mode_text.lower() or "worked"  # a teacher's "Practice" or "PRACTICE" means practice
     fade_text = args.get("fade", "").strip()
     problems = []
     if mode not in ("worked", "practice"):
-        problems.append(f"mode must be practice or worked; got {mode[:20]!r}.")
-        mode = "worked"
+        # Asked for a mode we do not know: practice hides the answers, and its bar says what went
+        # wrong (a worked page would show every answer, and has no place for the message).
+        problems.append(f"mode must be practice or worked; got {mode_text[:20]!r}, so this is practice.")
+        mode = "practice"
     fade = None
     if fade_text:
-        if fade_text.isascii() and fade_text.isdigit() and int(fade_text) <= MAX_FADE:
+        # the length first: int() of more than 4,300 digits (leading zeros too) raises ValueError
+        if fade_text.isascii() and fade_text.isdigit() and len(fade_text) <= 9 and int(fade_text) <= MAX_FADE:
             fade = int(fade_text)
         else:
             problems.append(f"fade must be a whole number of steps from 0 to {MAX_FADE:,} (the first "

@@ -118,7 +118,8 @@ def random():
     values = {}
     for key, low, high, default in (("n", 1, MAX_DIM, 3), ("m", 1, MAX_DIM, 2), ("seed", 0, 2**32 - 1, 0)):
         text = request.args.get(key, "").strip() or str(default)
-        if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        # the length first: int() of more than 4,300 digits raises ValueError (a 500)
+        if not text.isascii() or not text.isdigit() or len(text) > 12 or not low <= int(text) <= high:
             errors.append(f"{key} must be a whole number from {low} to {high}; got {text[:20]!r}.")
         else:
             values[key] = int(text)

@@ -340,3 +340,36 @@ def test_a_steps_buttons_post_back_to_the_step_and_the_worksheet_is_cached(clien
     assert sheet.status_code == 200 and sheet.headers.get("ETag")
     assert "public" in sheet.headers["Cache-Control"]
     assert client.get(f"/worksheet?{SEED_QUERY}&fade=2", headers={"If-None-Match": sheet.headers["ETag"]}).status_code == 304
+
+
+def test_thousands_of_digits_in_fade_or_a_random_size_are_said_not_a_500(client):
+    """int() refuses more than 4,300 digits with a ValueError: the length is checked first."""
+    digits = "9" * 5000
+    page = practice_page(client, SEED, f"&fade={digits}")
+    assert "fade must be a whole number of steps" in page and len(asked_articles(page)) == 18
+    sheet = client.get(f"/worksheet?{SEED_QUERY}&fade={digits}")
+    assert sheet.status_code == 400 and "fade must be a whole number" in sheet.get_data(as_text=True)
+    posted = client.post(f"/practice?{SEED_QUERY}&fade={'0' * 5000}3", data={"a.f.bias": ["92", "177", "136"]})
+    assert posted.status_code == 200 and "fade must be a whole number" in posted.get_data(as_text=True)
+    for key in ("n", "m", "seed", "fade"):
+        bad = client.get(f"/random?hand=1&mode=practice&{key}={digits}")
+        assert bad.status_code == 400 and f"{key} must be a whole number" in bad.get_data(as_text=True), key
+    form = dict(parse_qsl(SEED_QUERY)) | {"mode": "practice", "fade": digits}
+    live = client.post("/fragment", data=form)
+    assert live.status_code == 200 and live.get_json()["ok"] is True
+    assert client.post("/", data=form).status_code == 303
+
+
+def test_mode_is_read_whatever_its_case_and_an_unknown_mode_practises_and_says_so(client):
+    """A teacher's link with mode=Practice must not show the answers: it is practice mode; a mode
+    the app does not know (mode=quiz) is practice too, and the practice bar says why."""
+    for mode in ("Practice", "PRACTICE", " practice "):
+        page = client.get(f"/?{SEED_QUERY}&mode={mode}").get_data(as_text=True)
+        assert len(asked_articles(page)) == 18 and 'class="practice-problem"' not in page, mode
+        assert client.get(f"/worksheet?{SEED_QUERY}&mode={mode}").status_code == 200
+    page = client.get(f"/?{SEED_QUERY}&mode=quiz").get_data(as_text=True)
+    assert len(asked_articles(page)) == 18
+    problem = re.search(r'class="practice-problem"[^>]*>([^<]*)<', page).group(1)
+    assert "mode must be practice or worked; got &#39;quiz&#39;, so this is practice." == problem
+    worked = client.get(f"/?{SEED_QUERY}&mode=Worked").get_data(as_text=True)
+    assert not asked_articles(worked) and "practice-problem" not in worked
