@@ -313,3 +313,29 @@ def test_a_short_link_of_a_framework_body_is_the_equivalent_example(tmp_path):
 ])
 def test_a_tensor_that_leaves_n_unknown_is_the_one_blamed(client, body, field, message):
     assert errors_of(client, body) == {field: message}
+
+
+@pytest.mark.parametrize("variant, has_C", [("mgu", False), ("coupled", True), ("no_forget", True)])
+def test_compare_for_a_cell_the_frameworks_lack_reports_the_difference_and_tries_no_cause(client, variant, has_C):
+    """The MGU has no C (its answer's C is None): a 500 before. For these cells no framework
+    mistake is replayed, so the cause must not claim that none reproduces the numbers."""
+    body = api_body(random_example(np.random.default_rng(5), variant))
+    data = client.post(API, json=body).get_json()
+    theirs = {"h": [v + 0.5 for v in data["h"]]} | ({"C": data["C"]} if has_C else {})
+    r = client.post(API, json={**body, "compare": theirs})
+    assert r.status_code == 200, r.get_json()
+    match = r.get_json()["match"]
+    assert match["max_abs_diff"] == pytest.approx(0.5) and match["first"] == {"field": "h", "index": 0}
+    assert "recognised only for the frameworks' cells" in match["cause"] and "none was tried" in match["cause"]
+    r = client.post(API, json={**body, "compare": {"h": data["h"]}})
+    assert r.status_code == 200 and r.get_json()["match"]["cause"] is None
+
+
+def test_compare_against_an_all_zero_h_gives_no_ratio_to_its_size(client):
+    """h = 0 exactly (C_{t-1} = 0 and C̃ = 0): a ratio to the values' size would be ~1e299."""
+    body = api_body(random_example(np.random.default_rng(2)))
+    body |= {"C_prev": [0, 0, 0], "W_C": [[0] * 5] * 3, "b_C": [0, 0, 0]}  # C̃ = tanh(0), so C = 0 and h = 0
+    data = client.post(API, json=body).get_json()
+    assert data["h"] == [0, 0, 0]
+    match = client.post(API, json={**body, "compare": {"h": [0.25, 0, 0]}}).get_json()["match"]
+    assert match["cause"].startswith("A layout or convention mistake: the difference (0.25) is far larger")
