@@ -330,14 +330,15 @@ def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
         out.hints.append(f"{_listed([names(k) for k in coarse])} {'is' if len(coarse) == 1 else 'are'} right "
                          f"to the digits you wrote, but too coarse: practice asks for {PRECISION_RULE}.")
     wrong = np.array([not t.matches(e) and not (k in coarse) for k, t, e in flat]).reshape(step.result.value.shape)
-    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {}, index)
+    cut_off = np.isin(np.arange(wrong.size), cut).reshape(wrong.shape)
+    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {}, index, cut=cut_off)
     if cut and (found is None or found.id != "saturated_rounded"):  # 0.999 for σ(22) is that, not a cut
         out.hints.append(f"{_listed([names(k) for k in cut])} {'looks' if len(cut) == 1 else 'look'} cut off "
                          f"rather than rounded: round the last digit you write to the nearest.")
     if found is not None:
         out.mistake, out.diagnosis = found.id, found.sentence
         out.hints.extend(found.hints)
-    elif not coarse:
+    elif not coarse and (wrong & ~cut_off).any():  # a cut-off entry has its hint already
         out.hints.append(f"Check the entries marked wrong; practice asks for {PRECISION_RULE}.")
     return out
 
