@@ -217,7 +217,9 @@ def _sizes(framework: str, base: str, got: dict, options: dict) -> tuple[int, in
                ("weight_hh", "weight_ih") if framework == "pytorch" else ("R", "W")
     if n is None:
         a = got[rec]
-        n = (a.shape[0] if framework == "keras" else a.shape[-1]) if a.ndim >= 2 else a.size // k
+        # a flat recurrent tensor cannot tell n (k·n² numbers are not k·n): left unknown, so that
+        # only its rank is blamed, not the input tensor's width read against a guessed n
+        n = (a.shape[0] if framework == "keras" else a.shape[-1]) if a.ndim >= 2 else 0
     if m is None:
         a = got[inp]
         m = (a.shape[0] if framework == "keras" else a.shape[-1]) if a.ndim >= 2 else 0

@@ -310,6 +310,14 @@ def test_a_short_link_of_a_framework_body_is_the_equivalent_example(tmp_path):
     ({"framework": "tf1", "x": [1, 2], "kernel": [[1, 2]] * 2}, "kernel",
      "kernel must be (m+n)×4·n (m+n rows for [x_t, h_{t-1}]; 4·n columns: i, j, f, o stacked); it is 2×2, "
      "which leaves no hidden unit."),
+    # flattened: 36 numbers are 4·n² for n = 3, not 4·n for n = 9; weight_ih (12×2) is right
+    ({"framework": "pytorch", "x": [1, 2], "weight_ih": [[1, 2]] * 12, "weight_hh": [0.5] * 36}, "weight_hh",
+     "weight_hh must be 4·n×n (4·n rows: i, f, g, o stacked; n columns); it is 36 numbers."),
+    ({"framework": "keras", "x": [1, 2], "kernel": [[0.5] * 12] * 2, "recurrent_kernel": [0.5] * 36},
+     "recurrent_kernel", "recurrent_kernel must be n×4·n (n rows; 4·n columns: i, f, c, o stacked); it is 36 numbers."),
+    ({"framework": "onnx", "x": [1, 2], "W": [[0.5] * 2] * 12, "R": [0.5] * 36}, "R",
+     "R must be 4·n×n (4·n rows: i, o, f, c stacked; n columns, after a leading num_directions axis of 1 that "
+     "may be left out); it is 36 numbers."),
 ])
 def test_a_tensor_that_leaves_n_unknown_is_the_one_blamed(client, body, field, message):
     assert errors_of(client, body) == {field: message}
