@@ -138,6 +138,18 @@ def test_every_framework_error_names_their_tensor_in_their_terms(client, changes
      "reset_after must be true (the default: the reset after the recurrent product) or false; not a string ('yes'; numbers go without quotes)."),
     ("onnx", "gru", {"linear_before_reset": 2}, "linear_before_reset",
      "linear_before_reset must be 0 (the default: the reset before the recurrent product) or 1; got 2."),
+    ("onnx", "gru", {"linear_before_reset": True}, "linear_before_reset",
+     "linear_before_reset must be 0 (the default: the reset before the recurrent product) or 1; got true."),
+    ("onnx", "gru", {"linear_before_reset": "1"}, "linear_before_reset",
+     "linear_before_reset must be 0 (the default: the reset before the recurrent product) or 1; got a string "
+     "('1'; numbers go without quotes)."),
+    # a GRU's setting beside an LSTM's tensors was silently ignored
+    ("onnx", "lstm", {"linear_before_reset": 1}, "linear_before_reset",
+     "linear_before_reset is a setting of ONNX's GRU (where its reset goes); an LSTM has no reset. Remove "
+     "linear_before_reset, or give \"variant\": \"gru\"."),
+    ("keras", "lstm", {"reset_after": False}, "reset_after",
+     "reset_after is a setting of Keras' GRU (where its reset goes); an LSTM has no reset. Remove reset_after, "
+     "or give \"variant\": \"gru\"."),
     ("tf1", "lstm", {"forget_bias": "1"}, "forget_bias", None),
     ("onnx", "lstm", {"W": np.zeros((2, 12, 2)).tolist()}, "W",
      "W must be 12×2 (4·n rows: i, o, f, c stacked; m columns, after a leading num_directions axis of 1 that "
