@@ -267,4 +267,6 @@ def _reason(e: ValueError) -> str:
         return "it is not UTF-8 text"
     if isinstance(e, json.JSONDecodeError):
         return f"{e.msg} at line {e.lineno}, column {e.colno}"
+    if "integer string conversion" in str(e):  # Python's cap on int(), hit while decoding the JSON
+        return "a number in it has more than 4,300 digits; values must be between -1e6 and 1e6"
     return str(e)[:80]

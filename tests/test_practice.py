@@ -727,3 +727,12 @@ def test_a_cut_off_entry_of_a_product_is_not_a_slipped_row_that_writes_its_value
     assert out["diagnosis"].startswith("Row 3 slipped")
     assert [h for h in out["hints"] if h.startswith("row ")] == ["row 3: you wrote 0.2400; 0·0 + 0·0 + 0·0 + 0.25·1 = 0.25"]
     assert practice.check(cut_example(), "f.matmul", ["0.1235", "0.5000", "0.2500"])["correct"]
+
+
+def test_an_answer_of_ten_thousand_digits_is_a_400_in_words(client):
+    raw = json.dumps(seed_body())[:-1] + ', "step": "f.matmul", "answer": [' + "9" * 10_000 + ', 175, 133]}'
+    r = client.post(CHECK, data=raw, content_type="application/json")
+    assert r.status_code == 400
+    assert r.get_json()["errors"] == [{"field": "body", "message": (
+        "The request body is not valid JSON (a number in it has more than 4,300 digits; values must be "
+        "between -1e6 and 1e6). Send an object like {\"x\": [1, 2], …}.")}]
