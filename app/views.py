@@ -234,6 +234,8 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
         attempt = (practice_view.attempt_from_form(form, ex.inp, steps, asked) if form is not None
                    else practice_view.Attempt())
         practice = _practice_links(ex, settings, link_id)
+        if pages:  # a large sequence's page: Check and Reveal come back to the time step shown
+            practice["action"] += f"&time={pages.time}"
         asking = practice_view.Asking(steps, asked, attempt, practice["action"])
         practice |= dict(
             problem=problem, revealed=" ".join(sorted(attempt.revealed)), asked=len(asked), steps=len(steps),

@@ -373,3 +373,28 @@ def test_mode_is_read_whatever_its_case_and_an_unknown_mode_practises_and_says_s
     assert "mode must be practice or worked; got &#39;quiz&#39;, so this is practice." == problem
     worked = client.get(f"/?{SEED_QUERY}&mode=Worked").get_data(as_text=True)
     assert not asked_articles(worked) and "practice-problem" not in worked
+
+
+def test_checking_on_a_large_sequences_later_page_comes_back_to_that_time_step(tmp_path):
+    """A sequence too large for one page shows one time step (&time=5): Check posted to the
+    form's action without it, and the page came back at t = 1, the learner's t = 5 answers and
+    marks out of sight."""
+    from app import create_app, example
+
+    client = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite3'}"}).test_client()
+    inp = presets.variant_example("lstm", n=32, m=32, T=20, seed=2)
+    url = client.post("/api/v1/links", json=example.as_json(inp)).get_json()["url"]
+    page = client.get(f"{url}?mode=practice&time=5").get_data(as_text=True)
+    assert list(asked_articles(page))[:2] == ["t5.v.concat", "t5.f.matmul"]
+    action = html.unescape(re.search(r'<form id="practice" method="post" action="([^"]*)"', page).group(1))
+    assert action == f"{url}/practice?mode=practice&time=5"
+    button = html.unescape(re.search(r'formaction="([^"]*#t5\.f\.matmul)"', page).group(1))
+    assert button == f"{url}/practice?mode=practice&time=5#t5.f.matmul"
+    step = next(s for s in unroll(inp, with_grads=False).steps if s.id == "t5.f.matmul")
+    typed = [f"{v:.4f}" for v in step.result.value]
+    typed[0] = "7"
+    back = client.post(button.partition("#")[0], data={"a.t5.f.matmul": typed, "check": "t5.f.matmul"})
+    assert back.status_code == 200
+    article = asked_articles(back.get_data(as_text=True))["t5.f.matmul"]
+    assert 'value="7" ' in article and article.count('aria-invalid="true"') == 1
+    assert article.count('aria-invalid="false"') == 31
