@@ -63,7 +63,7 @@ def settings(args) -> tuple[Settings, str | None]:
     if mode not in ("worked", "practice"):
         # Asked for a mode we do not know: practice hides the answers, and its bar says what went
         # wrong (a worked page would show every answer, and has no place for the message).
-        problems.append(f"mode must be practice or worked; got {mode_text[:20]!r}, so this is practice.")
+        problems.append(f"mode must be practice or worked; got {mode_text[:20]!r}.")
         mode = "practice"
     fade = None
     if fade_text:

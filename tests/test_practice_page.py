@@ -370,7 +370,7 @@ def test_mode_is_read_whatever_its_case_and_an_unknown_mode_practises_and_says_s
     page = client.get(f"/?{SEED_QUERY}&mode=quiz").get_data(as_text=True)
     assert len(asked_articles(page)) == 18
     problem = re.search(r'class="practice-problem"[^>]*>([^<]*)<', page).group(1)
-    assert "mode must be practice or worked; got &#39;quiz&#39;, so this is practice." == problem
+    assert "mode must be practice or worked; got &#39;quiz&#39;." == problem
     worked = client.get(f"/?{SEED_QUERY}&mode=Worked").get_data(as_text=True)
     assert not asked_articles(worked) and "practice-problem" not in worked
 
