@@ -184,8 +184,6 @@ def shaped(step: Step, answer) -> list[list]:
     vector of one number may be written as that number."""
     shape = step.result.value.shape
     expect = _expect(step)
-    if isinstance(answer, list) and len(answer) > MAX_ENTRIES:
-        raise CheckError(f"{expect}; you wrote {len(answer)} numbers.")
     if len(shape) == 1:
         n = shape[0]
         if not isinstance(answer, list):
@@ -207,9 +205,9 @@ def shaped(step: Step, answer) -> list[list]:
             W, v = step.operands
             raise CheckError(f"{expect}; you wrote {len(answer)}, one per column of {plain(W.latex)}: row k of "
                              f"{plain(W.latex)} times {plain(v.latex)}, added up, is entry k.", kind="columns")
-        if step.op == "matvec" and _given(answer) == f"a {n}×{step.operands[0].shape[1]} matrix":
-            W, v = step.operands
-            raise CheckError(f"{expect}; you wrote a {n}×{step.operands[0].shape[1]} matrix: add up each row's "
+        cols = step.operands[0].shape[1] if step.op == "matvec" else None
+        if cols is not None and len(answer) == n and all(isinstance(r, list) and len(r) == cols for r in answer):
+            raise CheckError(f"{expect}; you wrote a {n}×{cols} matrix: add up each row's "
                              f"products into one number.", kind="matrix")
         raise CheckError(f"{expect}; you wrote {_given(answer)}.")
     rows, cols = shape

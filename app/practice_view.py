@@ -110,7 +110,7 @@ def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt
         size = by_id[step_id].result.value.size
         if any(texts):
             out.answers[step_id] = (texts + [""] * size)[:size]  # a damaged form: as many as the result has
-    to_check = {k: shaped(v, by_id[k].result.value.shape) for k, v in out.answers.items() if k not in out.revealed}
+    to_check = {k: in_rows(v, by_id[k].result.value.shape) for k, v in out.answers.items() if k not in out.revealed}
     for step_id, result in practice.check_many(inp, to_check).items():
         if "error" in result:
             out.problems[step_id] = result["error"]["message"]
@@ -119,8 +119,9 @@ def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt
     return out
 
 
-def shaped(texts: list[str], shape: tuple[int, ...]):
-    """Row-order texts as the checker takes an answer: a list, or a list of rows."""
+def in_rows(texts: list[str], shape: tuple[int, ...]):
+    """Row-order texts as the checker takes an answer: a list, or a list of rows (not
+    practice.shaped, which checks an answer against a step's result)."""
     if len(shape) == 1:
         return list(texts)
     cols = shape[1]
