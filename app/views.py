@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
@@ -234,8 +236,12 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
         attempt = (practice_view.attempt_from_form(form, ex.inp, steps, asked) if form is not None
                    else practice_view.Attempt())
         practice = _practice_links(ex, settings, link_id)
-        if pages:  # a large sequence's page: Check and Reveal come back to the time step shown
-            practice["action"] += f"&time={pages.time}"
+        # Check and Reveal come back to the page as shown: a large sequence's time step, a short
+        # link's chosen steps (?steps=)
+        kept = ([("time", pages.time)] if pages else []) + \
+               ([("steps", request.args.get("steps", ""))] if only is not None else [])
+        if kept:
+            practice["action"] = _with(practice["action"], "&" + urlencode(kept))
         asking = practice_view.Asking(steps, asked, attempt, practice["action"])
         practice |= dict(
             problem=problem, revealed=" ".join(sorted(attempt.revealed)), asked=len(asked), steps=len(steps),

@@ -398,3 +398,21 @@ def test_checking_on_a_large_sequences_later_page_comes_back_to_that_time_step(t
     article = asked_articles(back.get_data(as_text=True))["t5.f.matmul"]
     assert 'value="7" ' in article and article.count('aria-invalid="true"') == 1
     assert article.count('aria-invalid="false"') == 31
+
+
+def test_checking_on_a_short_link_that_shows_chosen_steps_keeps_them(tmp_path):
+    """A teacher's short link with ?steps=f.matmul,f.bias: after Check (no JavaScript) the page
+    showed all 18 steps."""
+    from app import create_app
+
+    client = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite3'}"}).test_client()
+    made = client.post("/api/v1/links", json={k: v.tolist() for k, v in SEED.items()} | {"concat": "xh"})
+    url = made.get_json()["url"]
+    article = re.compile(r'<article class="step[^"]*" id="([^"]+)"')
+    page = client.get(f"{url}?mode=practice&steps=f.matmul,f.bias").get_data(as_text=True)
+    assert article.findall(page) == ["f.matmul", "f.bias"]
+    action = html.unescape(re.search(r'<form id="practice" method="post" action="([^"]*)"', page).group(1))
+    assert action == f"{url}/practice?mode=practice&steps=f.matmul%2Cf.bias"
+    back = client.post(action, data={"a.f.bias": ["92", "177", "135"], "check": "f.bias"}).get_data(as_text=True)
+    assert article.findall(back) == ["f.matmul", "f.bias"]
+    assert asked_articles(back)["f.bias"].count('aria-invalid="true"') == 1
