@@ -119,6 +119,10 @@ def check_post():
         if errors:
             return _errors(errors)
         inp = links.resolve(body["link"])  # 404 when there is no such link
+    elif "framework" in fields:  # a framework's tensors: one clear way, not "W_f is required" ×8
+        return _errors([{"field": "framework", "message": "/api/v1/check reads an example in our fields (W_f, "
+                         "b_f, …) or a short link: POST your framework's body to /api/v1/links first, and "
+                         "send the id it answers as \"link\"."}] + errors)
     else:
         inp, field_errors = parse.parse_json_fields(fields)
         if field_errors or errors:

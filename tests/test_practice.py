@@ -736,3 +736,20 @@ def test_an_answer_of_ten_thousand_digits_is_a_400_in_words(client):
     assert r.get_json()["errors"] == [{"field": "body", "message": (
         "The request body is not valid JSON (a number in it has more than 4,300 digits; values must be "
         "between -1e6 and 1e6). Send an object like {\"x\": [1, 2], …}.")}]
+
+
+def test_a_framework_body_is_sent_to_a_short_link_in_one_message(tmp_path):
+    """The check reads our fields: a PyTorch body got "W_f is required" eight times and "Unknown
+    field 'framework'". It gets one message, and the way it says works."""
+    from app import frameworks
+
+    client = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite3'}"}).test_client()
+    fields = {k: QUESTION[k] for k in ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")}
+    tensors = {k: v.tolist() for k, v in frameworks.from_fields("pytorch", "lstm", fields).items()}
+    body = {"framework": "pytorch", "concat": "xh", "x": [1, 2, 3], "h_prev": [4, 5, 6], "C_prev": [0.5, -1, 2], **tensors}
+    out = api(client, {**body, "step": "i.bias", "answer": [22, 42, 62]}, status=400)
+    assert [e["field"] for e in out["errors"]] == ["framework"]
+    assert "POST your framework's body to /api/v1/links first" in out["errors"][0]["message"]
+    link = client.post("/api/v1/links", json=body).get_json()["id"]
+    out = api(client, {"link": link, "step": "i.bias", "answer": [22, 42, 62]})
+    assert "row 2: you wrote 42; 2·1 + 2·2 + … + 2·6 + 1 = 43" in out["hints"]
