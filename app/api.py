@@ -120,6 +120,10 @@ def check_post():
         if errors:
             return _errors(errors)
         inp = links.resolve(body["link"])  # 404 when there is no such link
+    elif "framework" in fields:  # a framework's tensors: one clear way, not "W_f is required" ×8
+        return _errors([{"field": "framework", "message": "/api/v1/check reads an example in our fields (W_f, "
+                         "b_f, …) or a short link: POST your framework's body to /api/v1/links first, and "
+                         "send the id it answers as \"link\"."}] + errors)
     else:
         inp, field_errors = parse.parse_json_fields(fields)
         if field_errors or errors:
@@ -287,4 +291,6 @@ def _reason(e: ValueError) -> str:
         return "it is not UTF-8 text"
     if isinstance(e, json.JSONDecodeError):
         return f"{e.msg} at line {e.lineno}, column {e.colno}"
+    if "integer string conversion" in str(e):  # Python's cap on int(), hit while decoding the JSON
+        return "a number in it has more than 4,300 digits; values must be between -1e6 and 1e6"
     return str(e)[:80]

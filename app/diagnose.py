@@ -359,11 +359,14 @@ def _carried(tr: StepIndex, step: Step, typed: list, own: Mapping[str, tuple[np.
 
 
 def diagnose(steps: list[Step], step: Step, typed_rows: list, wrong: np.ndarray, inputs,
-             own: Mapping[str, tuple[np.ndarray, float]], index: StepIndex | None = None) -> Found | None:
+             own: Mapping[str, tuple[np.ndarray, float]], index: StepIndex | None = None,
+             cut: np.ndarray | None = None) -> Found | None:
     """The mistake the answer makes (module docstring), or None. `typed_rows`: the answer as rows
     of practice.Typed; `wrong`: which entries are wrong (not merely too coarse); `own`: the
     learner's answers to other steps, by step id: (the values, half a unit of their last typed place);
-    `index`: StepIndex(steps), when one is at hand (check_many checks many steps of one trace)."""
+    `index`: StepIndex(steps), when one is at hand (check_many checks many steps of one trace);
+    `cut`: which wrong entries look cut off rather than rounded (the checker's hint says so): not
+    a slipped row, whose hint would write out the value the learner only had to round."""
     if step.id.startswith("grad."):
         return None
     tr = index or StepIndex(steps)
@@ -380,4 +383,4 @@ def diagnose(steps: list[Step], step: Step, typed_rows: list, wrong: np.ndarray,
             if where is not step and mistake not in ("gate_swapped", "concat_order"):
                 sentence = f"{sentence[:-1]} (in the step “{plain(where.title)}”)."
             return Found(mistake, sentence)
-    return _row_slip(tr, step, typed, wrong)
+    return _row_slip(tr, step, typed, wrong if cut is None else wrong & ~cut)

@@ -217,7 +217,9 @@ def _sizes(framework: str, base: str, got: dict, options: dict) -> tuple[int, in
                ("weight_hh", "weight_ih") if framework == "pytorch" else ("R", "W")
     if n is None:
         a = got[rec]
-        n = (a.shape[0] if framework == "keras" else a.shape[-1]) if a.ndim >= 2 else a.size // k
+        # a flat recurrent tensor cannot tell n (k·n² numbers are not k·n): left unknown, so that
+        # only its rank is blamed, not the input tensor's width read against a guessed n
+        n = (a.shape[0] if framework == "keras" else a.shape[-1]) if a.ndim >= 2 else 0
     if m is None:
         a = got[inp]
         m = (a.shape[0] if framework == "keras" else a.shape[-1]) if a.ndim >= 2 else 0
@@ -349,26 +351,29 @@ def _bias_entry(parts, ours: str, letter: str, extra: str = "") -> dict:
             "op": "sum" if len(parts) > 1 else "copy"}
 
 
+def _weight(framework, base, arrays, block, letter, n, m, concat, names) -> tuple[np.ndarray, dict]:
+    """Our W for their gate block `block` (letter: theirs), and its mapping entry."""
+    g = (GRU_OURS if base == "gru" else LSTM_OURS)[letter]
+    parts, text = _W_parts(framework, base, block, n, m, concat, names)
+    return (_W_value(framework, arrays, block, n, m, concat),
+            {"text": f"W_{g} = {text}", "gate": letter, "parts": parts, "op": "concat"})
+
+
 def _lstm_fields(framework, arrays, n, m, concat, opts, names):
     order = LAYOUTS[framework]["variants"]["lstm"]["order"]
     fields, mapping = {}, {}
     for block, letter in enumerate(order):
         g = LSTM_OURS[letter]
-        parts, text = _W_parts(framework, "lstm", block, n, m, concat, names)
-        fields[f"W_{g}"] = _W_value(framework, arrays, block, n, m, concat)
-        mapping[f"W_{g}"] = {"text": f"W_{g} = {text}", "gate": letter, "parts": parts, "op": "concat"}
+        fields[f"W_{g}"], mapping[f"W_{g}"] = _weight(framework, "lstm", arrays, block, letter, n, m, concat, names)
         bias = _bias_parts(framework, arrays, names, "lstm", block, n)
-        b = _sum(bias, n)
-        extra = ""
-        entry = None
-        if framework == "tf1" and g == "f":
-            forget_bias = float(opts.get("forget_bias", 1.0))
-            b = b + forget_bias
-            extra = f" + forget_bias ({forget_bias!r}, added at run time)"
-            entry = _bias_entry(bias, f"b_{g}", letter, extra)
-            entry["add"] = forget_bias
-        fields[f"b_{g}"] = b
-        mapping[f"b_{g}"] = entry or _bias_entry(bias, f"b_{g}", letter, extra)
+        fields[f"b_{g}"] = _sum(bias, n)
+        forget_bias = float(opts.get("forget_bias", 1.0)) if framework == "tf1" and g == "f" else None
+        if forget_bias is None:
+            mapping[f"b_{g}"] = _bias_entry(bias, f"b_{g}", letter)
+        else:  # TF1 adds it at run time; it is not in the stored bias
+            fields["b_f"] = fields["b_f"] + forget_bias
+            mapping["b_f"] = _bias_entry(bias, "b_f", letter, f" + forget_bias ({forget_bias!r}, added at run time)")
+            mapping["b_f"]["add"] = forget_bias
     if "P" in arrays:
         for block, letter in enumerate(("i", "o", "f")):
             lo, hi = block * n, (block + 1) * n
@@ -398,9 +403,7 @@ def _gru_fields(framework, arrays, n, m, concat, opts, names):
     fields, mapping = {}, {}
     for block, letter in enumerate(order):
         g = GRU_OURS[letter]
-        parts, text = _W_parts(framework, "gru", block, n, m, concat, names)
-        fields[f"W_{g}"] = _W_value(framework, arrays, block, n, m, concat)
-        mapping[f"W_{g}"] = {"text": f"W_{g} = {text}", "gate": letter, "parts": parts, "op": "concat"}
+        fields[f"W_{g}"], mapping[f"W_{g}"] = _weight(framework, "gru", arrays, block, letter, n, m, concat, names)
         if g == "h" and after:
             bias = _bias_parts(framework, arrays, names, "gru", block, n, which=("input",))
             inside = _bias_parts(framework, arrays, names, "gru", block, n, which=("recurrent",))

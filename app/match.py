@@ -117,8 +117,8 @@ def compare(fields: dict, variant: str, concat: str, theirs: dict, gru_reset: st
         scale = 1.0
     if answer is not None:
         h, C = np.asarray(answer["h"]), (None if answer.get("C") is None else np.asarray(answer["C"]))
-        if not recomputable:
-            scale = max(1.0, float(np.max(np.abs(answer.get("C", 0)), initial=0)))
+        if not recomputable:  # the MGU has no C: its "C" is None
+            scale = max(1.0, float(np.max(np.abs(C), initial=0))) if C is not None else 1.0
     tol = tolerance(scale)
     ours = {"C": C, "h": h}
     diffs = {k: np.abs(np.asarray(theirs[k], dtype=np.float64) - ours[k]) for k in ("C", "h")
@@ -131,12 +131,15 @@ def compare(fields: dict, variant: str, concat: str, theirs: dict, gru_reset: st
                        f"(16·eps₃₂ times the size of the largest pre-activation sum, {tol:.3g}).")
         return out
     cause = _cause(fields, variant, concat, gru_reset, theirs, tol, forget_bias) if recomputable else None
-    relative = biggest / max(1e-300, max(float(np.max(np.abs(ours[k]))) for k in diffs))
-    out["cause"] = cause or (f"A layout or convention mistake: the difference ({biggest:.3g}, {relative:.2g} of the "
-                             f"values' size) is far larger than float32 rounding ({tol:.3g}), and none of the "
-                             f"usual mistakes (gate order, a transposed kernel, forget_bias, the GRU's reset, "
-                             f"b_hn, the concatenation order) reproduces it. Check each tensor's layout "
-                             f"against the mapping.")
+    size = max(float(np.max(np.abs(ours[k]))) for k in diffs)
+    relative = f", {biggest / size:.2g} of the values' size" if size > 0 else ""  # ours all 0: no ratio
+    tried = ("none of the usual mistakes (gate order, a transposed kernel, forget_bias, the GRU's reset, b_hn, "
+             "the concatenation order) reproduces it" if recomputable else
+             "the usual mistakes are recognised only for the frameworks' cells (the LSTM, the peephole LSTM "
+             "and the GRU), so none was tried")
+    out["cause"] = cause or (f"A layout or convention mistake: the difference ({biggest:.3g}{relative}) is far "
+                             f"larger than float32 rounding ({tol:.3g}), and {tried}. Check each tensor's "
+                             f"layout against the mapping.")
     out["note"] = (f"Float32 rounding would differ by at most about {tol:.3g} here; {biggest:.3g} is a "
                    f"different computation, not rounding.")
     return out

@@ -30,6 +30,7 @@ _SETTING_TEXT = {
     "reset_after": ("keras", "true (the default: the reset after the recurrent product) or false"),
     "linear_before_reset": ("onnx", "0 (the default: the reset before the recurrent product) or 1"),
 }
+_GRU_SETTINGS = ("reset_after", "linear_before_reset")
 
 
 def parse_framework_json(body: dict):
@@ -74,6 +75,9 @@ def parse_framework_json(body: dict):
             if owner != framework:
                 error(key, f"{key} is {frameworks.OWN[owner]} setting; {title} has no such setting. "
                            f"Remove {key}.")
+            elif key in _GRU_SETTINGS and base != "gru":  # it says where the GRU's reset goes
+                error(key, f"{key} is a setting of {frameworks.OWN[framework]} GRU (where its reset goes); "
+                           f"an LSTM has no reset. Remove {key}, or give \"variant\": \"gru\".")
             else:
                 options[key] = value
         elif key in ALL_FIELDS:
@@ -142,8 +146,10 @@ def _settings(framework: str, options: dict, error) -> dict:
                 error(key, f"reset_after must be {expects}; not {parse.json_type(value)}.")
         elif isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
             out[key] = value
-        else:
-            error(key, f"linear_before_reset must be {expects}; got {str(value)[:20]}.")
+        else:  # said as JSON writes it: true, not Python's True; a string as a string
+            got = (str(value).lower() if isinstance(value, bool) else str(value)[:20]
+                   if isinstance(value, (int, float)) else parse.json_type(value))
+            error(key, f"linear_before_reset must be {expects}; got {got}.")
     return out
 
 

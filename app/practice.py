@@ -184,8 +184,6 @@ def shaped(step: Step, answer) -> list[list]:
     vector of one number may be written as that number."""
     shape = step.result.value.shape
     expect = _expect(step)
-    if isinstance(answer, list) and len(answer) > MAX_ENTRIES:
-        raise CheckError(f"{expect}; you wrote {len(answer)} numbers.")
     if len(shape) == 1:
         n = shape[0]
         if not isinstance(answer, list):
@@ -207,9 +205,9 @@ def shaped(step: Step, answer) -> list[list]:
             W, v = step.operands
             raise CheckError(f"{expect}; you wrote {len(answer)}, one per column of {plain(W.latex)}: row k of "
                              f"{plain(W.latex)} times {plain(v.latex)}, added up, is entry k.", kind="columns")
-        if step.op == "matvec" and _given(answer) == f"a {n}×{step.operands[0].shape[1]} matrix":
-            W, v = step.operands
-            raise CheckError(f"{expect}; you wrote a {n}×{step.operands[0].shape[1]} matrix: add up each row's "
+        cols = step.operands[0].shape[1] if step.op == "matvec" else None
+        if cols is not None and len(answer) == n and all(isinstance(r, list) and len(r) == cols for r in answer):
+            raise CheckError(f"{expect}; you wrote a {n}×{cols} matrix: add up each row's "
                              f"products into one number.", kind="matrix")
         raise CheckError(f"{expect}; you wrote {_given(answer)}.")
     rows, cols = shape
@@ -330,14 +328,15 @@ def check_step(steps: list[Step], step: Step, answer, inputs: Inputs,
         out.hints.append(f"{_listed([names(k) for k in coarse])} {'is' if len(coarse) == 1 else 'are'} right "
                          f"to the digits you wrote, but too coarse: practice asks for {PRECISION_RULE}.")
     wrong = np.array([not t.matches(e) and not (k in coarse) for k, t, e in flat]).reshape(step.result.value.shape)
-    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {}, index)
+    cut_off = np.isin(np.arange(wrong.size), cut).reshape(wrong.shape)
+    found = diagnose.diagnose(steps, step, typed, wrong, inputs, own or {}, index, cut=cut_off)
     if cut and (found is None or found.id != "saturated_rounded"):  # 0.999 for σ(22) is that, not a cut
         out.hints.append(f"{_listed([names(k) for k in cut])} {'looks' if len(cut) == 1 else 'look'} cut off "
                          f"rather than rounded: round the last digit you write to the nearest.")
     if found is not None:
         out.mistake, out.diagnosis = found.id, found.sentence
         out.hints.extend(found.hints)
-    elif not coarse:
+    elif not coarse and (wrong & ~cut_off).any():  # a cut-off entry has its hint already
         out.hints.append(f"Check the entries marked wrong; practice asks for {PRECISION_RULE}.")
     return out
 

@@ -56,15 +56,19 @@ class Settings:
 def settings(args) -> tuple[Settings, str | None]:
     """`mode` and `fade` from a query (or a form), and what was wrong with them, if anything
     (the page then says so and asks every step; /random answers 400)."""
-    mode = args.get("mode", "worked")
+    mode_text = args.get("mode", "").strip()
+    mode = mode_text.lower() or "worked"  # a teacher's "Practice" or "PRACTICE" means practice
     fade_text = args.get("fade", "").strip()
     problems = []
     if mode not in ("worked", "practice"):
-        problems.append(f"mode must be practice or worked; got {mode[:20]!r}.")
-        mode = "worked"
+        # Asked for a mode we do not know: practice hides the answers, and its bar says what went
+        # wrong (a worked page would show every answer, and has no place for the message).
+        problems.append(f"mode must be practice or worked; got {mode_text[:20]!r}.")
+        mode = "practice"
     fade = None
     if fade_text:
-        if fade_text.isascii() and fade_text.isdigit() and int(fade_text) <= MAX_FADE:
+        # the length first: int() of more than 4,300 digits (leading zeros too) raises ValueError
+        if fade_text.isascii() and fade_text.isdigit() and len(fade_text) <= 9 and int(fade_text) <= MAX_FADE:
             fade = int(fade_text)
         else:
             problems.append(f"fade must be a whole number of steps from 0 to {MAX_FADE:,} (the first "
@@ -106,7 +110,7 @@ def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt
         size = by_id[step_id].result.value.size
         if any(texts):
             out.answers[step_id] = (texts + [""] * size)[:size]  # a damaged form: as many as the result has
-    to_check = {k: shaped(v, by_id[k].result.value.shape) for k, v in out.answers.items() if k not in out.revealed}
+    to_check = {k: in_rows(v, by_id[k].result.value.shape) for k, v in out.answers.items() if k not in out.revealed}
     for step_id, result in practice.check_many(inp, to_check).items():
         if "error" in result:
             out.problems[step_id] = result["error"]["message"]
@@ -115,8 +119,9 @@ def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt
     return out
 
 
-def shaped(texts: list[str], shape: tuple[int, ...]):
-    """Row-order texts as the checker takes an answer: a list, or a list of rows."""
+def in_rows(texts: list[str], shape: tuple[int, ...]):
+    """Row-order texts as the checker takes an answer: a list, or a list of rows (not
+    practice.shaped, which checks an answer against a step's result)."""
     if len(shape) == 1:
         return list(texts)
     cols = shape[1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
@@ -131,7 +133,8 @@ def random():
     values = {}
     for key, low, high, default in (("n", 1, MAX_DIM, 3), ("m", 1, MAX_DIM, 2), ("seed", 0, 2**32 - 1, 0)):
         text = request.args.get(key, "").strip() or str(default)
-        if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        # the length first: int() of more than 4,300 digits raises ValueError (a 500)
+        if not text.isascii() or not text.isdigit() or len(text) > 12 or not low <= int(text) <= high:
             errors.append(f"{key} must be a whole number from {low} to {high}; got {text[:20]!r}.")
         else:
             values[key] = int(text)
@@ -246,6 +249,12 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
         attempt = (practice_view.attempt_from_form(form, ex.inp, steps, asked) if form is not None
                    else practice_view.Attempt())
         practice = _practice_links(ex, settings, link_id)
+        # Check and Reveal come back to the page as shown: a large sequence's time step, a short
+        # link's chosen steps (?steps=)
+        kept = ([("time", pages.time)] if pages else []) + \
+               ([("steps", request.args.get("steps", ""))] if only is not None else [])
+        if kept:
+            practice["action"] = _with(practice["action"], "&" + urlencode(kept))
         asking = practice_view.Asking(steps, asked, attempt, practice["action"])
         practice |= dict(
             problem=problem, revealed=" ".join(sorted(attempt.revealed)), asked=len(asked), steps=len(steps),

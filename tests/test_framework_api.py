@@ -140,6 +140,18 @@ def test_every_framework_error_names_their_tensor_in_their_terms(client, changes
      "reset_after must be true (the default: the reset after the recurrent product) or false; not a string ('yes'; numbers go without quotes)."),
     ("onnx", "gru", {"linear_before_reset": 2}, "linear_before_reset",
      "linear_before_reset must be 0 (the default: the reset before the recurrent product) or 1; got 2."),
+    ("onnx", "gru", {"linear_before_reset": True}, "linear_before_reset",
+     "linear_before_reset must be 0 (the default: the reset before the recurrent product) or 1; got true."),
+    ("onnx", "gru", {"linear_before_reset": "1"}, "linear_before_reset",
+     "linear_before_reset must be 0 (the default: the reset before the recurrent product) or 1; got a string "
+     "('1'; numbers go without quotes)."),
+    # a GRU's setting beside an LSTM's tensors was silently ignored
+    ("onnx", "lstm", {"linear_before_reset": 1}, "linear_before_reset",
+     "linear_before_reset is a setting of ONNX's GRU (where its reset goes); an LSTM has no reset. Remove "
+     "linear_before_reset, or give \"variant\": \"gru\"."),
+    ("keras", "lstm", {"reset_after": False}, "reset_after",
+     "reset_after is a setting of Keras' GRU (where its reset goes); an LSTM has no reset. Remove reset_after, "
+     "or give \"variant\": \"gru\"."),
     ("tf1", "lstm", {"forget_bias": "1"}, "forget_bias", None),
     ("onnx", "lstm", {"W": np.zeros((2, 12, 2)).tolist()}, "W",
      "W must be 12×2 (4·n rows: i, o, f, c stacked; m columns, after a leading num_directions axis of 1 that "
@@ -312,6 +324,40 @@ def test_a_short_link_of_a_framework_body_is_the_equivalent_example(tmp_path):
     ({"framework": "tf1", "x": [1, 2], "kernel": [[1, 2]] * 2}, "kernel",
      "kernel must be (m+n)×4·n (m+n rows for [x_t, h_{t-1}]; 4·n columns: i, j, f, o stacked); it is 2×2, "
      "which leaves no hidden unit."),
+    # flattened: 36 numbers are 4·n² for n = 3, not 4·n for n = 9; weight_ih (12×2) is right
+    ({"framework": "pytorch", "x": [1, 2], "weight_ih": [[1, 2]] * 12, "weight_hh": [0.5] * 36}, "weight_hh",
+     "weight_hh must be 4·n×n (4·n rows: i, f, g, o stacked; n columns); it is 36 numbers."),
+    ({"framework": "keras", "x": [1, 2], "kernel": [[0.5] * 12] * 2, "recurrent_kernel": [0.5] * 36},
+     "recurrent_kernel", "recurrent_kernel must be n×4·n (n rows; 4·n columns: i, f, c, o stacked); it is 36 numbers."),
+    ({"framework": "onnx", "x": [1, 2], "W": [[0.5] * 2] * 12, "R": [0.5] * 36}, "R",
+     "R must be 4·n×n (4·n rows: i, o, f, c stacked; n columns, after a leading num_directions axis of 1 that "
+     "may be left out); it is 36 numbers."),
 ])
 def test_a_tensor_that_leaves_n_unknown_is_the_one_blamed(client, body, field, message):
     assert errors_of(client, body) == {field: message}
+
+
+@pytest.mark.parametrize("variant, has_C", [("mgu", False), ("coupled", True), ("no_forget", True)])
+def test_compare_for_a_cell_the_frameworks_lack_reports_the_difference_and_tries_no_cause(client, variant, has_C):
+    """The MGU has no C (its answer's C is None): a 500 before. For these cells no framework
+    mistake is replayed, so the cause must not claim that none reproduces the numbers."""
+    body = api_body(random_example(np.random.default_rng(5), variant))
+    data = client.post(API, json=body).get_json()
+    theirs = {"h": [v + 0.5 for v in data["h"]]} | ({"C": data["C"]} if has_C else {})
+    r = client.post(API, json={**body, "compare": theirs})
+    assert r.status_code == 200, r.get_json()
+    match = r.get_json()["match"]
+    assert match["max_abs_diff"] == pytest.approx(0.5) and match["first"] == {"field": "h", "index": 0}
+    assert "recognised only for the frameworks' cells" in match["cause"] and "none was tried" in match["cause"]
+    r = client.post(API, json={**body, "compare": {"h": data["h"]}})
+    assert r.status_code == 200 and r.get_json()["match"]["cause"] is None
+
+
+def test_compare_against_an_all_zero_h_gives_no_ratio_to_its_size(client):
+    """h = 0 exactly (C_{t-1} = 0 and C̃ = 0): a ratio to the values' size would be ~1e299."""
+    body = api_body(random_example(np.random.default_rng(2)))
+    body |= {"C_prev": [0, 0, 0], "W_C": [[0] * 5] * 3, "b_C": [0, 0, 0]}  # C̃ = tanh(0), so C = 0 and h = 0
+    data = client.post(API, json=body).get_json()
+    assert data["h"] == [0, 0, 0]
+    match = client.post(API, json={**body, "compare": {"h": [0.25, 0, 0]}}).get_json()["match"]
+    assert match["cause"].startswith("A layout or convention mistake: the difference (0.25) is far larger")

@@ -704,3 +704,52 @@ def test_real_check_answers_conform_to_the_openapi_document(client):
         conforms(doc, client.post(CHECK, json={**body, **extra}), "POST", path=CHECK, status=status)
     r = client.put(CHECK, json=body)
     assert r.status_code == 405 and '"step" and "answer"' in r.get_json()["errors"][0]["message"]
+
+
+def cut_example() -> Inputs:
+    """W_f·v = [0.123456, 0.5, 0.25]: entry 1 needs rounding, the others are exact."""
+    W_f = np.zeros((3, 4))
+    W_f[:, 3] = [0.123456, 0.5, 0.25]
+    zero = np.zeros((3, 4))
+    return Inputs.of(x=[1.0], h_prev=[0, 0, 0], C_prev=[0, 0, 0], W_f=W_f, W_i=zero, W_C=zero, W_o=zero,
+                     b_f=[0, 0, 0], b_i=[0, 0, 0], b_C=[0, 0, 0], b_o=[0, 0, 0])
+
+
+def test_a_cut_off_entry_of_a_product_is_not_a_slipped_row_that_writes_its_value():
+    """0.1234 for 0.123456 is a rounding slip: its hint says round, and nothing writes 0.123456
+    (a slipped row's hint would); a real slip beside it is still named, and only it."""
+    out = practice.check(cut_example(), "f.matmul", ["0.1234", "0.5000", "0.2500"])
+    assert [e["correct"] for e in out["entries"]] == [False, True, True]
+    assert out["diagnosis"] is None
+    assert out["hints"] == ["Entry 1 looks cut off rather than rounded: round the last digit you write to the nearest."]
+    assert not any("0.123456" in h or "0.1235" in h for h in out["hints"])
+    out = practice.check(cut_example(), "f.matmul", ["0.1234", "0.5000", "0.2400"])
+    assert out["diagnosis"].startswith("Row 3 slipped")
+    assert [h for h in out["hints"] if h.startswith("row ")] == ["row 3: you wrote 0.2400; 0·0 + 0·0 + 0·0 + 0.25·1 = 0.25"]
+    assert practice.check(cut_example(), "f.matmul", ["0.1235", "0.5000", "0.2500"])["correct"]
+
+
+def test_an_answer_of_ten_thousand_digits_is_a_400_in_words(client):
+    raw = json.dumps(seed_body())[:-1] + ', "step": "f.matmul", "answer": [' + "9" * 10_000 + ', 175, 133]}'
+    r = client.post(CHECK, data=raw, content_type="application/json")
+    assert r.status_code == 400
+    assert r.get_json()["errors"] == [{"field": "body", "message": (
+        "The request body is not valid JSON (a number in it has more than 4,300 digits; values must be "
+        "between -1e6 and 1e6). Send an object like {\"x\": [1, 2], …}.")}]
+
+
+def test_a_framework_body_is_sent_to_a_short_link_in_one_message(tmp_path):
+    """The check reads our fields: a PyTorch body got "W_f is required" eight times and "Unknown
+    field 'framework'". It gets one message, and the way it says works."""
+    from app import frameworks
+
+    client = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite3'}"}).test_client()
+    fields = {k: QUESTION[k] for k in ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")}
+    tensors = {k: v.tolist() for k, v in frameworks.from_fields("pytorch", "lstm", fields).items()}
+    body = {"framework": "pytorch", "concat": "xh", "x": [1, 2, 3], "h_prev": [4, 5, 6], "C_prev": [0.5, -1, 2], **tensors}
+    out = api(client, {**body, "step": "i.bias", "answer": [22, 42, 62]}, status=400)
+    assert [e["field"] for e in out["errors"]] == ["framework"]
+    assert "POST your framework's body to /api/v1/links first" in out["errors"][0]["message"]
+    link = client.post("/api/v1/links", json=body).get_json()["id"]
+    out = api(client, {"link": link, "step": "i.bias", "answer": [22, 42, 62]})
+    assert "row 2: you wrote 42; 2·1 + 2·2 + … + 2·6 + 1 = 43" in out["hints"]

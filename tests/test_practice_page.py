@@ -340,3 +340,79 @@ def test_a_steps_buttons_post_back_to_the_step_and_the_worksheet_is_cached(clien
     assert sheet.status_code == 200 and sheet.headers.get("ETag")
     assert "public" in sheet.headers["Cache-Control"]
     assert client.get(f"/worksheet?{SEED_QUERY}&fade=2", headers={"If-None-Match": sheet.headers["ETag"]}).status_code == 304
+
+
+def test_thousands_of_digits_in_fade_or_a_random_size_are_said_not_a_500(client):
+    """int() refuses more than 4,300 digits with a ValueError: the length is checked first."""
+    digits = "9" * 5000
+    page = practice_page(client, SEED, f"&fade={digits}")
+    assert "fade must be a whole number of steps" in page and len(asked_articles(page)) == 18
+    sheet = client.get(f"/worksheet?{SEED_QUERY}&fade={digits}")
+    assert sheet.status_code == 400 and "fade must be a whole number" in sheet.get_data(as_text=True)
+    posted = client.post(f"/practice?{SEED_QUERY}&fade={'0' * 5000}3", data={"a.f.bias": ["92", "177", "136"]})
+    assert posted.status_code == 200 and "fade must be a whole number" in posted.get_data(as_text=True)
+    for key in ("n", "m", "seed", "fade"):
+        bad = client.get(f"/random?hand=1&mode=practice&{key}={digits}")
+        assert bad.status_code == 400 and f"{key} must be a whole number" in bad.get_data(as_text=True), key
+    form = dict(parse_qsl(SEED_QUERY)) | {"mode": "practice", "fade": digits}
+    live = client.post("/fragment", data=form)
+    assert live.status_code == 200 and live.get_json()["ok"] is True
+    assert client.post("/", data=form).status_code == 303
+
+
+def test_mode_is_read_whatever_its_case_and_an_unknown_mode_practises_and_says_so(client):
+    """A teacher's link with mode=Practice must not show the answers: it is practice mode; a mode
+    the app does not know (mode=quiz) is practice too, and the practice bar says why."""
+    for mode in ("Practice", "PRACTICE", " practice "):
+        page = client.get(f"/?{SEED_QUERY}&mode={mode}").get_data(as_text=True)
+        assert len(asked_articles(page)) == 18 and 'class="practice-problem"' not in page, mode
+        assert client.get(f"/worksheet?{SEED_QUERY}&mode={mode}").status_code == 200
+    page = client.get(f"/?{SEED_QUERY}&mode=quiz").get_data(as_text=True)
+    assert len(asked_articles(page)) == 18
+    problem = re.search(r'class="practice-problem"[^>]*>([^<]*)<', page).group(1)
+    assert "mode must be practice or worked; got &#39;quiz&#39;." == problem
+    worked = client.get(f"/?{SEED_QUERY}&mode=Worked").get_data(as_text=True)
+    assert not asked_articles(worked) and "practice-problem" not in worked
+
+
+def test_checking_on_a_large_sequences_later_page_comes_back_to_that_time_step(tmp_path):
+    """A sequence too large for one page shows one time step (&time=5): Check posted to the
+    form's action without it, and the page came back at t = 1, the learner's t = 5 answers and
+    marks out of sight."""
+    from app import create_app, example
+
+    client = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite3'}"}).test_client()
+    inp = presets.variant_example("lstm", n=32, m=32, T=20, seed=2)
+    url = client.post("/api/v1/links", json=example.as_json(inp)).get_json()["url"]
+    page = client.get(f"{url}?mode=practice&time=5").get_data(as_text=True)
+    assert list(asked_articles(page))[:2] == ["t5.v.concat", "t5.f.matmul"]
+    action = html.unescape(re.search(r'<form id="practice" method="post" action="([^"]*)"', page).group(1))
+    assert action == f"{url}/practice?mode=practice&time=5"
+    button = html.unescape(re.search(r'formaction="([^"]*#t5\.f\.matmul)"', page).group(1))
+    assert button == f"{url}/practice?mode=practice&time=5#t5.f.matmul"
+    step = next(s for s in unroll(inp, with_grads=False).steps if s.id == "t5.f.matmul")
+    typed = [f"{v:.4f}" for v in step.result.value]
+    typed[0] = "7"
+    back = client.post(button.partition("#")[0], data={"a.t5.f.matmul": typed, "check": "t5.f.matmul"})
+    assert back.status_code == 200
+    article = asked_articles(back.get_data(as_text=True))["t5.f.matmul"]
+    assert 'value="7" ' in article and article.count('aria-invalid="true"') == 1
+    assert article.count('aria-invalid="false"') == 31
+
+
+def test_checking_on_a_short_link_that_shows_chosen_steps_keeps_them(tmp_path):
+    """A teacher's short link with ?steps=f.matmul,f.bias: after Check (no JavaScript) the page
+    showed all 18 steps."""
+    from app import create_app
+
+    client = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite3'}"}).test_client()
+    made = client.post("/api/v1/links", json={k: v.tolist() for k, v in SEED.items()} | {"concat": "xh"})
+    url = made.get_json()["url"]
+    article = re.compile(r'<article class="step[^"]*" id="([^"]+)"')
+    page = client.get(f"{url}?mode=practice&steps=f.matmul,f.bias").get_data(as_text=True)
+    assert article.findall(page) == ["f.matmul", "f.bias"]
+    action = html.unescape(re.search(r'<form id="practice" method="post" action="([^"]*)"', page).group(1))
+    assert action == f"{url}/practice?mode=practice&steps=f.matmul%2Cf.bias"
+    back = client.post(action, data={"a.f.bias": ["92", "177", "135"], "check": "f.bias"}).get_data(as_text=True)
+    assert article.findall(back) == ["f.matmul", "f.bias"]
+    assert asked_articles(back)["f.bias"].count('aria-invalid="true"') == 1
