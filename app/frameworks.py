@@ -204,7 +204,6 @@ def _expected_shape(framework: str, base: str, name: str, opts: dict) -> tuple[s
 
 def _sizes(framework: str, base: str, got: dict, options: dict) -> tuple[int, int]:
     """n and m: from options (h_prev, x) when given, else from the recurrent and input tensors."""
-    k = len(LAYOUTS[framework]["variants"][base]["order"])
     n, m = options.get("n"), options.get("m")
     if framework == "tf1":
         kernel = got["kernel"]
