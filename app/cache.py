@@ -12,7 +12,7 @@ absolute canonical link comes from the PUBLIC_URL setting), so no two different 
 share an entry.
 
 Bounded: RESPONSE_CACHE_ENTRIES entries (0 turns it off), and only answers up to
-RESPONSE_CACHE_MAX_BYTES each are kept, so a worker holds at most a few MiB.
+RESPONSE_CACHE_MAX_BYTES each are kept, so a worker holds at most RESPONSE_CACHE_ENTRIES × RESPONSE_CACHE_MAX_BYTES (16 MiB by default).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ _CACHEABLE = (200, 400)  # deterministic answers; a 413 or 500 is never remember
 class ResponseCache:
     def __init__(self, entries: int, max_bytes: int):
         self.entries, self.max_bytes = entries, max_bytes
-        self._data: OrderedDict[tuple, tuple[bytes, int, str]] = OrderedDict()
+        self._data: OrderedDict[tuple, tuple[bytes, int, tuple]] = OrderedDict()
         self._lock = threading.Lock()  # the dev server is threaded; gunicorn sync is not
 
     def get(self, key: tuple):
@@ -40,7 +40,7 @@ class ResponseCache:
                 self._data.move_to_end(key)
             return hit
 
-    def put(self, key: tuple, value: tuple[bytes, int, str]) -> None:
+    def put(self, key: tuple, value: tuple[bytes, int, tuple]) -> None:
         if self.entries <= 0 or len(value[0]) > self.max_bytes:
             return
         with self._lock:
@@ -92,11 +92,14 @@ def remembered(view):
         key = _request_key()
         hit = cache.get(key)
         if hit is not None:
-            body, status, mimetype = hit
-            return current_app.response_class(body, status, mimetype=mimetype)
+            body, status, headers = hit
+            return current_app.response_class(body, status, headers=headers)
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code in _CACHEABLE:
-            cache.put(key, (response.get_data(), response.status_code, response.mimetype))
+            # the view's own headers too (an export's Content-Disposition); those added after
+            # the view (ETag, security headers, compression) are added again on the way out
+            headers = tuple((k, v) for k, v in response.headers.items() if k != "Content-Length")
+            cache.put(key, (response.get_data(), response.status_code, headers))
         return response
 
     return wrapper

@@ -58,13 +58,19 @@ def field_text(inp: Inputs, sep: str = ", ", row_sep: str = "\n") -> dict[str, s
         if name not in inp:
             continue
         value = inp[name]
-        out[name] = _array_text(value.tobytes(), value.shape, sep, x_row_sep if name == "x" else row_sep)
+        text = _remembered_text if value.size <= _REMEMBERED_ENTRIES else _array_text
+        out[name] = text(value.tobytes(), value.shape, sep, x_row_sep if name == "x" else row_sep)
     return out
 
 
 # By content, across requests: an edit changes one field, and the others (the weights, mostly)
-# are written again as they were, in the link and in the form.
-@lru_cache(maxsize=1024)
+# are written again as they were, in the link and in the form. Only hand-sized arrays: 1024 of
+# them at most 256 entries (2 KiB of key, ~6 KiB of text) keep the memo near 8 MiB a worker,
+# where 32×64 weights would make it ~100 MiB; a big example's cost is elsewhere anyway.
+_REMEMBERED_ENTRIES = 256
+_REMEMBERED_TEXT = 8 * 1024
+
+
 def _array_text(data: bytes, shape: tuple[int, ...], sep: str, row_sep: str) -> str:
     # tolist(): Python floats, the same float64 values; iterating the array itself would make a
     # numpy scalar of each entry, several times slower
@@ -74,9 +80,12 @@ def _array_text(data: bytes, shape: tuple[int, ...], sep: str, row_sep: str) -> 
     return sep.join([exact(a) for a in value])
 
 
-@lru_cache(maxsize=1024)
+_remembered_text = lru_cache(maxsize=1024)(_array_text)
+_remembered_quote = lru_cache(maxsize=1024)(lambda text: quote(text, safe=_SAFE))
+
+
 def _quoted(text: str) -> str:
-    return quote(text, safe=_SAFE)
+    return _remembered_quote(text) if len(text) <= _REMEMBERED_TEXT else quote(text, safe=_SAFE)
 
 
 def readable_query(inp: Inputs) -> str:

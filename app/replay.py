@@ -58,7 +58,12 @@ def record(steps: list[Step], grad_steps: list[Step], inputs: dict[str, np.ndarr
     gradients nothing reaches."""
     by_array: dict[int, tuple] = {}
     for key, array in inputs.items():
-        by_array.setdefault(id(array), ("in", key))
+        # Two fields that are one array (h_prev and C_prev made from one np.zeros) would be told
+        # apart by nothing but their name: the tape would read the first for both, for every later
+        # example of the shape. Only a single step's x and x1 are one array by design.
+        seen = by_array.setdefault(id(array), ("in", key))
+        if seen[1] != key and {seen[1], key} != {"x", "x1"}:
+            raise NotReplayable(f"{seen[1]} and {key} are one array")
     sym_index: dict[int, int] = {}
     rows = []
     for j, step in enumerate([*steps, *grad_steps]):

@@ -125,3 +125,34 @@ def test_the_memo_key_covers_the_mount_path(app):
                                       environ_overrides={"SCRIPT_NAME": root}):
             keys.add(_request_key())
     assert len(keys) == 6
+
+
+def test_a_remembered_answer_keeps_the_views_own_headers(client, uncached_client):
+    """An export's Content-Disposition (its file name) is the view's: the memo keeps it."""
+    url = "/export/numpy?" + permalink.to_query(presets.QUESTION)
+    computed = uncached_client.get(url)
+    first, again = client.get(url), client.get(url)
+    assert computed.status_code == first.status_code == again.status_code == 200
+    assert again.headers["Content-Disposition"] == computed.headers["Content-Disposition"]
+    assert "filename=" in again.headers["Content-Disposition"]
+    assert again.headers["Content-Type"] == computed.headers["Content-Type"]
+    assert again.get_data() == computed.get_data()
+
+
+def test_the_link_text_memo_keeps_only_hand_sized_arrays():
+    """permalink's memo of each array's text is by content: a 32×64 weight is written afresh
+    (1024 of them would hold ~100 MiB), a hand-sized one is remembered."""
+    import numpy as np
+    from app import fields
+    small = presets.QUESTION
+    big = presets.variant_example("lstm", n=32, m=32, seed=3)
+    assert big["W_f"].size > 256
+    permalink.field_text(small)
+    before = permalink._remembered_text.cache_info().currsize
+    permalink.field_text(big.replace(W_f=big["W_f"] + 0.5))  # new contents: nothing remembered
+    after = permalink._remembered_text.cache_info().currsize
+    big_fields = sum(1 for name in fields.ARRAY_FIELDS if name in big and big[name].size > 256)
+    small_fields = sum(1 for name in fields.ARRAY_FIELDS if name in big and big[name].size <= 256)
+    assert big_fields >= 4 and after - before <= small_fields
+    text = permalink.field_text(big)["W_f"]
+    assert text.split(", ")[0] == permalink.exact(float(np.asarray(big["W_f"])[0, 0]))

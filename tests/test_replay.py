@@ -76,3 +76,15 @@ def test_a_shape_seen_before_is_replayed_not_recomputed(monkeypatch):
     monkeypatch.setattr(sequence, "_unroll", lambda *args: calls.append(args) or traced(*args))
     _assert_same(sequence.unroll(other), want)
     assert calls == []
+
+
+def test_two_fields_that_are_one_array_are_never_taped_as_one():
+    """h_prev and C_prev made from one array: a tape would read the first for both, for every
+    later example of the shape; such an example is computed from scratch and taped by none."""
+    from app import presets
+    base = presets.variant_example("lstm", n=2, m=2, seed=11)
+    shared = np.array([0.3, -0.7])
+    sequence._TAPES.clear()
+    sequence.unroll(base.replace(h_prev=shared, C_prev=shared))
+    other = base.replace(h_prev=np.array([0.3, -0.7]), C_prev=np.array([5.0, 5.0]))
+    _assert_same(sequence.unroll(other), sequence.unroll_traced(other))
