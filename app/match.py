@@ -32,6 +32,8 @@ from itertools import permutations
 
 import numpy as np
 
+from .primitives import stable_sigmoid
+
 EPS32 = float(np.finfo(np.float32).eps)  # 2^-23
 TOLERANCE_FACTOR = 16
 
@@ -46,11 +48,6 @@ _OWN = {"PyTorch and Keras": "PyTorch's and Keras'", "TF1": "TF1's", "ONNX": "ON
         "Keras and ONNX": "Keras' and ONNX's", "page": "this page's"}
 _LETTERS = {"PyTorch and Keras": "i, f, g, o", "TF1": "i, j, f, o", "ONNX": "i, o, f, c",
             "PyTorch": "r, z, n", "Keras and ONNX": "z, r, h", "page": "f, i, C, o"}
-
-
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def run(f: dict, variant: str, concat: str, gru_reset: str = "after", colah_z: bool = False,
@@ -72,7 +69,7 @@ def run(f: dict, variant: str, concat: str, gru_reset: str = "after", colah_z: b
     for x in xs:
         v = np.concatenate([h, x] if concat == "hx" else [x, h])
         if variant == "gru":
-            r, z = _sigmoid(pre("r", v)), _sigmoid(pre("z", v))
+            r, z = stable_sigmoid(pre("r", v)), stable_sigmoid(pre("z", v))
             n = h.shape[0]
             W_h = f["W_h"]
             h_cols, x_cols = (slice(0, n), slice(n, None)) if concat == "hx" else (slice(-n, None), slice(0, -n))
@@ -90,11 +87,11 @@ def run(f: dict, variant: str, concat: str, gru_reset: str = "after", colah_z: b
             C = None
         else:
             peep = variant == "peephole"
-            fg = _sigmoid(pre("f", v, f["p_f"] * C if peep else 0.0))
-            ig = _sigmoid(pre("i", v, f["p_i"] * C if peep else 0.0))
+            fg = stable_sigmoid(pre("f", v, f["p_f"] * C if peep else 0.0))
+            ig = stable_sigmoid(pre("i", v, f["p_i"] * C if peep else 0.0))
             Ct = np.tanh(pre("C", v))
             C = fg * C + ig * Ct
-            og = _sigmoid(pre("o", v, f["p_o"] * C if peep else 0.0))
+            og = stable_sigmoid(pre("o", v, f["p_o"] * C if peep else 0.0))
             h = og * np.tanh(C)
             scale = max(scale, float(np.max(np.abs(C))))
     return h, C, scale

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .layouts import FRAMEWORKS, TITLES
 from .paste import PasteError, Pasted
 
-FRAMEWORKS = ("pytorch", "keras", "tf1", "onnx")
-TITLES = {"pytorch": "PyTorch", "keras": "Keras", "tf1": "TF1", "onnx": "ONNX"}
 # Each framework's tensors, in the order its list (parameters(), get_weights(), the node's inputs) has them.
 ORDER = {
     "pytorch": ("weight_ih", "weight_hh", "bias_ih", "bias_hh"),

@@ -134,7 +134,7 @@ def test_bad_import_requests_get_400_naming_the_field(client, doc, body, field):
     assert field in [e["field"] for e in data["errors"]]
 
 
-def test_a_framework_request_carries_export_links_and_other_answers_do_not(client, full_print):
+def test_every_answer_carries_export_links_to_its_own_example(client, full_print):
     torch.manual_seed(5)
     tensors = {k: v.tolist() for k, v in torch.nn.LSTMCell(2, 2).state_dict().items()}
     r = client.post("/api/v1/lstm", json={"framework": "pytorch", "x": [1, 2], **tensors})
@@ -147,4 +147,7 @@ def test_a_framework_request_carries_export_links_and_other_answers_do_not(clien
         assert got.status_code == 200 and len(got.data) > 100
     plain = client.post("/api/v1/lstm", json={"x": [1, 2], **{f"W_{g}": [[1, 0, 0, 0], [0, 1, 0, 0]] for g in "fiCo"},
                                               **{f"b_{g}": [0, 0] for g in "fiCo"}})
-    assert plain.status_code == 200 and "export" not in plain.get_json()
+    assert plain.status_code == 200
+    data = plain.get_json()
+    query = data["permalink"].split("?", 1)[1]
+    assert data["export"] == {kind: f"/export/{kind}?{query}" for kind in ("numpy", "pytorch", "keras", "tensors")}
