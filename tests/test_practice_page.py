@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from app import fmt, permalink, practice, presets
 from app.sequence import unroll
@@ -416,3 +417,44 @@ def test_checking_on_a_short_link_that_shows_chosen_steps_keeps_them(tmp_path):
     back = client.post(action, data={"a.f.bias": ["92", "177", "135"], "check": "f.bias"}).get_data(as_text=True)
     assert article.findall(back) == ["f.matmul", "f.bias"]
     assert asked_articles(back)["f.bias"].count('aria-invalid="true"') == 1
+
+
+def _form_of(page: str) -> list[tuple[str, str]]:
+    """What the page's practice form itself posts: its hidden inputs (the browser sends these)."""
+    form = re.search(r'<form id="practice".*?</form>', page, re.S).group(0)
+    return [(html.unescape(n), html.unescape(v))
+            for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', form)]
+
+
+def test_an_example_too_large_for_a_link_is_checked_as_itself_not_as_the_seed(client):
+    """No link holds it (POST / answers the page itself): the practice form carries the example,
+    so Check marks this example's W_f·v (numpy), never the seed's; no link points at another
+    example, and its progress is kept under its own key, not the one every large example shares."""
+    big = presets.random_example(8, 8, seed=1)
+    assert permalink.to_query(big) is None
+    fields = dict(permalink.field_text(big), mode="practice")
+    response = client.post("/", data=fields)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    action = html.unescape(re.search(r'<form id="practice"[^>]*action="([^"]*)"', page).group(1))
+    for cls in ("mode-switch", "worksheet", "answer-key"):  # they would open the seed's example
+        assert not re.search(rf'class="{cls}" href="', re.sub(r'<nav class="presets".*?</nav>', "", page, flags=re.S))
+    assert "too large for a link" in page and "short link" in page
+    store = re.search(r'data-store="([^"]*)"', page).group(1)
+    other = client.post("/", data=dict(permalink.field_text(presets.random_example(8, 8, seed=2)), mode="practice"))
+    assert store not in ("/", "") and store != re.search(r'data-store="([^"]*)"', other.get_data(as_text=True)).group(1)
+
+    x, h = np.asarray(big["x"], float), np.asarray(big["h_prev"], float)
+    v = np.concatenate([h, x] if big.concat == "hx" else [x, h])
+    expected = np.asarray(big["W_f"], float) @ v
+    answer = [repr(float(e)) for e in expected]
+    answer[2] = repr(float(expected[2]) + 1)  # one entry wrong on purpose
+    data = _form_of(page) + [("a.f.matmul", a) for a in answer] + [("check", "f.matmul")]
+    checked = client.post(action, data=MultiDict(data))
+    assert checked.status_code == 200
+    text = checked.get_data(as_text=True)
+    matmul = asked_articles(text)["f.matmul"]
+    assert "Not yet: 1 of 8 entries is wrong (entry 3)." in matmul
+    inputs = re.findall(r"<input [^>]*>", matmul)
+    assert [re.search(r'aria-invalid="(\w+)"', i).group(1) for i in inputs] == ["false"] * 2 + ["true"] + ["false"] * 5
+    assert _form_of(text) == _form_of(page)  # the next Check carries the example again
