@@ -263,7 +263,8 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
             practice["action"] = _with(practice["action"], "&" + urlencode(kept))
         asking = practice_view.Asking(steps, asked, attempt, practice["action"])
         practice |= dict(
-            problem=problem, revealed=" ".join(sorted(attempt.revealed)), asked=len(asked), steps=len(steps),
+            problem=problem, revealed=" ".join(sorted(attempt.revealed)),
+            revealed_note=practice_view.revealed_note(steps, attempt), asked=len(asked), steps=len(steps),
             worked=len(steps) - len(asked))
     view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time, only, asking)
             if ex.ok else None)
