@@ -16,8 +16,9 @@ their wording, with the step's own symbols):
   b_f)." / "The bias b_f is added twice: add it once (…)."
 - sigma_skipped, tanh_for_sigma, sigma_for_tanh, tanh_skipped: "σ is not applied: …", "That is
   tanh where σ belongs: …", "That is σ where tanh belongs: …", "tanh is not applied: …".
-- saturated_rounded: "σ(22) is not 0.999: for z this far from 0, σ(z) is within e^(−|z|) of its
-  limit, much closer than 0.999; round the true value to the decimals you write."
+- saturated_rounded: "Entry 1: σ(z) is not 0.999: for z this far from 0, σ(z) is within e^(−|z|)
+  of its limit, much closer than 0.999; round the true value to the decimals you write." (z is
+  not written: it may be a step practice still asks)
 - new_state_for_old / old_state_for_new: "f_t ∘ C_{t-1} reads C_{t-1}, the state this step starts
   from; you used C_t, the one it computes." (C.forget, the peepholes p_f, p_i, the original
   LSTM's C_{t-1} + …, and the GRU's and MGU's products with h_{t-1}) / "… reads C_t, the cell
@@ -191,7 +192,8 @@ def _saturated(p: Step, typed: list | None):
     """σ(22) written as 0.999 (or σ(−22) as 0.001, tanh(9) as 0.999, tanh(−9) as −0.999). At the
     asked step (`typed`: its answer) only the entries written so are changed: a learner may round
     one saturated entry and not the next."""
-    z, r = p.operands[0].value, p.result.value
+    # z is not written: it is the result of the step before, which practice may still ask
+    r = p.result.value
     if p.op == "sigmoid":
         rounded = np.where(r >= SATURATED, 0.999, np.where(r <= 1 - SATURATED, 0.001, r))
     else:
@@ -205,7 +207,7 @@ def _saturated(p: Step, typed: list | None):
     name = "σ" if p.op == "sigmoid" else "tanh"
     wrote = fmt.show(rounded[k]).replace("\u2212", "−")
     yield ("saturated_rounded", {p.id: lambda s, x, _: rounded},
-           f"{name}({fmt.show(z[k])}) is not {wrote}: for z this far from 0, {name}(z) is within e^(−|z|) "
+           f"Entry {k + 1}: {name}(z) is not {wrote}: for z this far from 0, {name}(z) is within e^(−|z|) "
            f"of its limit, much closer than {wrote}; round the true value to the decimals you write.", p)
 
 

@@ -13,6 +13,8 @@ canonical address and every answer of the API stay exactly as they were.
   range or hover title. An operand that is an earlier asked step's result is shown as the
   learner's own answer (what they typed there) or blank, never as its value.
 - Revealed steps (the learner pressed Reveal) are shown worked, like the steps before the fade.
+  A worked step shows its operands, so Reveal also reveals the asked steps the step reads (at
+  any depth), and the page says which: nothing still asked is shown by a revealed step.
 
 Research behind it: predicting before seeing (Crouch et al. 2004) and backward fading, where a
 worked example's last steps are removed first (Renkl & Atkinson 2003): "Next example" asks for
@@ -92,6 +94,7 @@ class Attempt:
 
     answers: dict[str, list[str]] = field(default_factory=dict)
     revealed: set[str] = field(default_factory=set)
+    also: list[str] = field(default_factory=list)  # revealed because a revealed step reads them
     results: dict[str, dict] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
 
@@ -104,7 +107,9 @@ def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt
     by_id = {s.id: s for s in steps}
     out = Attempt()
     wanted = set(asked)
-    out.revealed = {w for w in (form.get("revealed", "") + " " + form.get("reveal", "")).split() if w in wanted}
+    asked_for = {w for w in (form.get("revealed", "") + " " + form.get("reveal", "")).split() if w in wanted}
+    out.revealed = reads_closure(steps, asked, asked_for)
+    out.also = [a for a in asked if a in out.revealed - asked_for]
     for step_id in asked:
         texts = [t.strip()[:100] for t in form.getlist(f"a.{step_id}")]
         size = by_id[step_id].result.value.size
@@ -117,6 +122,33 @@ def attempt_from_form(form, inp, steps: list[Step], asked: list[str]) -> Attempt
         else:
             out.results[step_id] = result
     return out
+
+
+def reads_closure(steps: list[Step], asked: list[str], revealed: set[str]) -> set[str]:
+    """The revealed steps and every asked step they read, at any depth. A worked step shows
+    its operands' values: revealing σ(z_f) while z_f is still asked would show z_f, so
+    revealing a step reveals the asked steps it reads too (and the page says so)."""
+    by_id = {s.id: s for s in steps}
+    maker = {id(s.result.value): s.id for s in steps if s.id in set(asked)}
+    out, todo = set(revealed), list(revealed)
+    while todo:
+        for o in by_id[todo.pop()].operands:
+            m = maker.get(id(o.value))
+            if m is not None and m not in out:
+                out.add(m)
+                todo.append(m)
+    return out
+
+
+def revealed_note(steps: list[Step], attempt: Attempt) -> str | None:
+    """What Reveal did beyond the step asked for, in words (static/app.js shows the same line)."""
+    if not attempt.also:
+        return None
+    number = {s.id: k + 1 for k, s in enumerate(steps)}
+    nums = [str(number[a]) for a in attempt.also]
+    which = f"step {nums[0]}" if len(nums) == 1 else f"steps {', '.join(nums[:-1])} and {nums[-1]}"
+    return (f"Also revealed {which}: the step you revealed reads {'its result' if len(nums) == 1 else 'their results'}, "
+            f"and a worked step shows its operands.")
 
 
 def in_rows(texts: list[str], shape: tuple[int, ...]):

@@ -3,6 +3,8 @@ and backward pass (GET /backward), the form (POST to either, which redirects to 
 live editing (POST /fragment), random examples, LaTeX, and a minimal route."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -10,7 +12,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from . import budget, example, latex, practice_view, presets, yours_view
+from . import budget, example, latex, permalink, practice_view, presets, yours_view
 from .cache import remembered, url_of
 from .notes import notes_for
 from .cells import VARIANTS
@@ -90,7 +92,11 @@ def practice_check():
     answers here (the example and the view settings stay in the query); the answer is the
     page again, with the marks, the hints and the learner's text as typed."""
     mode, problem = practice_view.settings(request.args)
-    return _render(_from_query("forward"), "forward", request.args.get("time"),
+    ex = _from_query("forward")
+    if not any(key in request.args for key in _LINK_KEYS) and any(key in request.form for key in _LINK_KEYS):
+        # an example too large for a link: its page's form carries the example itself
+        ex = example.from_pairs(request.form.items(multi=True), grads=False)
+    return _render(ex, "forward", request.args.get("time"),
                    mode=(practice_view.Settings(True, mode.fade), problem), form=request.form)
 
 
@@ -257,7 +263,8 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
             practice["action"] = _with(practice["action"], "&" + urlencode(kept))
         asking = practice_view.Asking(steps, asked, attempt, practice["action"])
         practice |= dict(
-            problem=problem, revealed=" ".join(sorted(attempt.revealed)), asked=len(asked), steps=len(steps),
+            problem=problem, revealed=" ".join(sorted(attempt.revealed)),
+            revealed_note=practice_view.revealed_note(steps, attempt), asked=len(asked), steps=len(steps),
             worked=len(steps) - len(asked))
     view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time, only, asking)
             if ex.ok else None)
@@ -289,25 +296,35 @@ def _practice_links(ex: example.Example, settings, short: str | None) -> dict:
     """Where a practice page points: its own page worked, the next example (one more step
     asked), the worksheet and its key, the form's action, and what the page's script sends
     to POST /api/v1/check (the example's fields, or its short link)."""
+    fields = []  # the example's own fields, when no link carries it
     if short:
         page = url_for("links.page", link_id=short)
         sheet = url_for("links.worksheet", link_id=short)
         action = url_for("links.practice_check", link_id=short)
         body = {"link": short}
-    else:
-        query = ex.query or ""
-        page = _link("forward", ex.query) or url_for("page.index")
-        sheet = f"{url_for('page.worksheet')}?{query}"
-        action = f"{url_for('page.practice_check')}?{query}"
+    elif ex.query:
+        page = _link("forward", ex.query)
+        sheet = f"{url_for('page.worksheet')}?{ex.query}"
+        action = f"{url_for('page.practice_check')}?{ex.query}"
         body = example.as_json(ex.inp)
+    else:
+        # Too large for a link: the form posts the example's fields beside the answers (within
+        # the body cap), so Check and Reveal mark this example, never the seed's. There is no
+        # address for its worked page or worksheet (its short link has them): those links are
+        # left out, and the progress is kept under the example's own digest.
+        page = sheet = None
+        action = url_for("page.practice_check")
+        body = example.as_json(ex.inp)
+        fields = sorted(permalink.field_text(ex.inp, ",", ";").items())
+    store = page or "example:" + hashlib.blake2b(json.dumps(body, sort_keys=True).encode(), digest_size=12).hexdigest()
     fade = "" if settings.fade is None else f"&fade={settings.fade}"
     inp = ex.inp
     fewer = "" if settings.fade is None else f"&fade={max(settings.fade - 1, 0)}"
     next_link = (f"{url_for('page.random')}?n={inp.n}&m={inp.m}&concat={inp.concat}&hand=1"
-                 f"&seed={practice_view.next_seed(ex.query or page)}&mode=practice{fewer}")
+                 f"&seed={practice_view.next_seed(ex.query or store)}&mode=practice{fewer}")
     return dict(worked_link=page, next_link=next_link, worksheet_link=_with(sheet, fade),
                 key_link=_with(sheet, fade + "&key=1"), action=_with(action, settings.query),
-                body=body, store=page, check_url=f"{request.script_root}/api/v1/check")
+                body=body, store=store, fields=fields, check_url=f"{request.script_root}/api/v1/check")
 
 
 def _public(link: str | None) -> str | None:

@@ -485,8 +485,8 @@
   // ---------------------------------------------------------------- practice mode
 
   // The page asks for some steps' results (practice_view.py): one input per entry. Check asks
-  // POST /api/v1/check and marks each entry; Reveal swaps in the worked step from the example's
-  // own page. What the learner typed and revealed stays in this browser only (localStorage,
+  // POST /api/v1/check and marks each entry; Reveal swaps in the worked steps the server
+  // reveals. What the learner typed and revealed stays in this browser only (localStorage,
   // keyed by the example's permalink); nothing is sent anywhere but the check.
   const practiceForm = () => document.getElementById("practice");
   const answerInputs = (step) => Array.from(step.querySelectorAll('input[form="practice"]'));
@@ -530,9 +530,8 @@
       });
       mirror(step);
     }
-    for (const id of progress.revealed || []) {
-      if (byId(id)?.classList.contains("asked")) reveal(id, false);
-    }
+    const revealed = (progress.revealed || []).filter((id) => byId(id)?.classList.contains("asked"));
+    if (revealed.length) reveal(revealed, false);
     showProgress(progress);
   }
 
@@ -563,7 +562,7 @@
     if (e.target.id !== "practice" || !e.submitter) return;
     e.preventDefault();
     if (e.submitter.name === "check") check(e.submitter.value);
-    else if (e.submitter.name === "reveal") reveal(e.submitter.value, true);
+    else if (e.submitter.name === "reveal") reveal([e.submitter.value], true);
   });
 
   function say(step, parts) {
@@ -638,27 +637,47 @@
     saveProgress((p) => { p.right[id] = Boolean(reply.correct); });
   }
 
-  // The worked step, from the example's own page (the server remembers it): swapped in whole.
-  async function reveal(id, save) {
+  // Reveal asks the server what the form without JavaScript gets (POST to the form's action,
+  // practice_view.reads_closure): the step worked, and every asked step it reads revealed too
+  // (a worked step shows its operands), each swapped in whole, and the line that says so.
+  async function reveal(ids, save) {
     const form = practiceForm();
+    const data = new FormData(form);
+    const wanted = [...new Set([...(data.get("revealed") || "").split(" ").filter(Boolean), ...ids])];
+    data.set("revealed", wanted.join(" "));
     let page;
     try {
-      const response = await fetch(form.dataset.worked, { headers: { Accept: "text/html" } });
+      const response = await fetch(form.action, {
+        method: "POST", body: new URLSearchParams(data), headers: { Accept: "text/html" },
+      });
+      if (!response.ok) return;
       page = new DOMParser().parseFromString(await response.text(), "text/html");
     } catch (err) {
       return;
     }
-    const step = byId(id);
-    const workedStep = page.querySelector(`article[data-step="${CSS.escape(id)}"]`);
-    if (!step || !workedStep) return;
-    const node = document.importNode(workedStep, true);
-    const current = step.getAttribute("aria-current");
-    if (current) node.setAttribute("aria-current", current);
-    step.replaceWith(node);
-    addCopyButton(node);
-    const revealed = form.querySelector('input[name="revealed"]');
-    revealed.value = [...new Set([...revealed.value.split(" ").filter(Boolean), id])].join(" ");
-    if (save) saveProgress((p) => { p.revealed = [...new Set([...(p.revealed || []), id])]; delete p.right[id]; });
+    const field = page.querySelector('#practice input[name="revealed"]');
+    if (!field) return;
+    const now = field.value.split(" ").filter(Boolean);
+    for (const id of now) {
+      const step = byId(id);
+      const workedStep = page.querySelector(`article[data-step="${CSS.escape(id)}"]`);
+      if (!step || !step.classList.contains("asked") || !workedStep || workedStep.classList.contains("asked")) continue;
+      const node = document.importNode(workedStep, true);
+      const current = step.getAttribute("aria-current");
+      if (current) node.setAttribute("aria-current", current);
+      step.replaceWith(node);
+      addCopyButton(node);
+    }
+    form.querySelector('input[name="revealed"]').value = now.join(" ");
+    // the server's line names the steps revealed beyond the one asked for (only when asked now)
+    const note = worked.querySelector(".practice-revealed");
+    if (note && save) note.textContent = page.querySelector(".practice-revealed")?.textContent || "";
+    if (save) {
+      saveProgress((p) => {
+        p.revealed = [...new Set([...(p.revealed || []), ...now])];
+        for (const id of now) delete p.right[id];
+      });
+    }
   }
 
   setUp();

@@ -301,7 +301,7 @@ def test_a_column_vector_is_accepted(client):
 def test_the_seeds_sigma_rounded_to_0999_is_named():
     out = checked_question("i.sigmoid", ["0.999", "1", "1"])
     assert out.mistake == "saturated_rounded"
-    assert out.diagnosis.startswith("σ(22) is not 0.999")
+    assert out.diagnosis.startswith("Entry 1: σ(z) is not 0.999")
 
 
 def checked_question(step, answer):
@@ -441,6 +441,8 @@ def test_a_saturated_gate_written_as_0999_is_named(variant, concat):
     assert out.mistake == "saturated_rounded", out.diagnosis
     assert "is not 0.999" in out.diagnosis
     assert_no_expected_values(out.diagnosis, s[f"{g}.sigmoid"])
+    # nor z, the result of the step before, which a practice page may still ask
+    assert_no_expected_values(out.diagnosis, s[f"{g}.bias"])
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

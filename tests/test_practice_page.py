@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from app import fmt, permalink, practice, presets
 from app.sequence import unroll
@@ -126,7 +127,8 @@ def test_reveal_without_javascript_shows_the_worked_step(client):
     assert "f.bias" not in asked_articles(page)
     worked = re.search(r'<article class="step" id="f.bias".*?</article>', page, re.S).group(0)
     assert number_in(worked, "177")
-    assert 'name="revealed" value="f.bias"' in page
+    # with the steps it reads (a worked step shows its operands): v = [h, x] and W_f·v
+    assert re.search(r'name="revealed" value="([^"]*)"', page).group(1).split() == ["f.bias", "f.matmul", "v.concat"]
     # the next post keeps it revealed
     again = client.post(f"/practice?{SEED_QUERY}", data={"revealed": "f.bias", "check": "f.matmul",
                                                         "a.f.matmul": ["91", "", ""]}).get_data(as_text=True)
@@ -416,3 +418,102 @@ def test_checking_on_a_short_link_that_shows_chosen_steps_keeps_them(tmp_path):
     back = client.post(action, data={"a.f.bias": ["92", "177", "135"], "check": "f.bias"}).get_data(as_text=True)
     assert article.findall(back) == ["f.matmul", "f.bias"]
     assert asked_articles(back)["f.bias"].count('aria-invalid="true"') == 1
+
+
+def _form_of(page: str) -> list[tuple[str, str]]:
+    """What the page's practice form itself posts: its hidden inputs (the browser sends these)."""
+    form = re.search(r'<form id="practice".*?</form>', page, re.S).group(0)
+    return [(html.unescape(n), html.unescape(v))
+            for n, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)"', form)]
+
+
+def test_an_example_too_large_for_a_link_is_checked_as_itself_not_as_the_seed(client):
+    """No link holds it (POST / answers the page itself): the practice form carries the example,
+    so Check marks this example's W_f·v (numpy), never the seed's; no link points at another
+    example, and its progress is kept under its own key, not the one every large example shares."""
+    big = presets.random_example(8, 8, seed=1)
+    assert permalink.to_query(big) is None
+    fields = dict(permalink.field_text(big), mode="practice")
+    response = client.post("/", data=fields)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    action = html.unescape(re.search(r'<form id="practice"[^>]*action="([^"]*)"', page).group(1))
+    for cls in ("mode-switch", "worksheet", "answer-key"):  # they would open the seed's example
+        assert not re.search(rf'class="{cls}" href="', re.sub(r'<nav class="presets".*?</nav>', "", page, flags=re.S))
+    assert "too large for a link" in page and "short link" in page
+    store = re.search(r'data-store="([^"]*)"', page).group(1)
+    other = client.post("/", data=dict(permalink.field_text(presets.random_example(8, 8, seed=2)), mode="practice"))
+    assert store not in ("/", "") and store != re.search(r'data-store="([^"]*)"', other.get_data(as_text=True)).group(1)
+
+    x, h = np.asarray(big["x"], float), np.asarray(big["h_prev"], float)
+    v = np.concatenate([h, x] if big.concat == "hx" else [x, h])
+    expected = np.asarray(big["W_f"], float) @ v
+    answer = [repr(float(e)) for e in expected]
+    answer[2] = repr(float(expected[2]) + 1)  # one entry wrong on purpose
+    data = _form_of(page) + [("a.f.matmul", a) for a in answer] + [("check", "f.matmul")]
+    checked = client.post(action, data=MultiDict(data))
+    assert checked.status_code == 200
+    text = checked.get_data(as_text=True)
+    matmul = asked_articles(text)["f.matmul"]
+    assert "Not yet: 1 of 8 entries is wrong (entry 3)." in matmul
+    inputs = re.findall(r"<input [^>]*>", matmul)
+    assert [re.search(r'aria-invalid="(\w+)"', i).group(1) for i in inputs] == ["false"] * 2 + ["true"] + ["false"] * 5
+    assert _form_of(text) == _form_of(page)  # the next Check carries the example again
+
+
+def test_reveal_also_reveals_the_asked_steps_it_reads_and_says_so(client):
+    """Revealing σ(z_f) with z_f still asked would print z_f among its operands: the steps it
+    reads (z_f, and W_f·v that z_f reads) are revealed with it, and the bar names them."""
+    ex = presets.variant_example("lstm", n=2, m=2, seed=7)
+    x, h = np.asarray(ex["x"], float).ravel(), np.asarray(ex["h_prev"], float)
+    v = np.concatenate([h, x] if ex.concat == "hx" else [x, h])
+    z_f = np.asarray(ex["W_f"], float) @ v + np.asarray(ex["b_f"], float)
+    response = client.post(f"/practice?{permalink.to_query(ex)}&mode=practice", data={"reveal": "f.sigmoid"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    asked = asked_articles(page)
+    assert not {"v.concat", "f.matmul", "f.bias", "f.sigmoid"} & set(asked) and "i.matmul" in asked
+    revealed = re.search(r'name="revealed" value="([^"]*)"', page).group(1).split()
+    assert sorted(revealed) == ["f.bias", "f.matmul", "f.sigmoid", "v.concat"]  # v = [h, x] too
+    number = {s.id: k + 1 for k, s in enumerate(unroll(ex, with_grads=False).steps)}
+    note = re.search(r'<p class="practice-revealed"[^>]*>([^<]*)</p>', page).group(1)
+    assert (f"Also revealed steps {number['v.concat']}, {number['f.matmul']} and {number['f.bias']}"
+            in html.unescape(note))
+    bias = re.search(r'<article class="step" id="f.bias".*?</article>', page, re.S).group(0)
+    assert all(any(number_in(html.unescape(bias), t) for t in _written(z)) for z in z_f)  # shown worked, as revealed
+    # the next post keeps them revealed, and says nothing more
+    again = client.post(f"/practice?{permalink.to_query(ex)}&mode=practice",
+                        data={"revealed": " ".join(revealed)}).get_data(as_text=True)
+    assert not {"f.matmul", "f.bias", "f.sigmoid"} & set(asked_articles(again))
+    assert '<p class="practice-revealed" role="status"></p>' in again
+
+
+@pytest.mark.parametrize("preset", presets.PRESETS[:3], ids=[p.key for p in presets.PRESETS[:3]])
+def test_no_revealed_step_shows_a_still_asked_steps_result(client, preset):
+    """Reveal each asked step in turn: no worked article shows the value of a step still asked
+    (skipping values that are also an input's or a revealed step's own, which it may show)."""
+    res = unroll(preset.example, with_grads=False)
+    inputs = set()
+    for value in preset.example.values():
+        for x in np.asarray(value).ravel().tolist():
+            inputs |= _written(x)
+    query = permalink.to_query(preset.example)
+    for target in practice.askable_steps(res.steps):
+        page = client.post(f"/practice?{query}&mode=practice", data={"reveal": target}).get_data(as_text=True)
+        still = set(asked_articles(page))
+        revealed = [s for s in res.steps if s.id not in still and s.id in practice.askable_steps(res.steps)]
+        assert target in {s.id for s in revealed}
+        shown = set(inputs)
+        for s in revealed:
+            for x in s.result.value.ravel().tolist():
+                shown |= _written(x)
+        for s in revealed:
+            art = html.unescape(re.search(rf'<article class="step[^"]*" id="{re.escape(s.id)}".*?</article>',
+                                          page, re.S).group(0))
+            art = re.sub(r'\s(?:x|y|x1|y1|x2|y2|cx|cy|r|rx|width|height|d|points|viewBox|dy)="[^"]*"', "", art)  # the curve
+            for open_step in (o for o in res.steps if o.id in still):
+                for x in open_step.result.value.ravel().tolist():
+                    if abs(x) < 10 and float(x).is_integer():
+                        continue  # small whole numbers are also entries' places
+                    for t in _written(x) - shown:
+                        assert not number_in(art, t), (target, s.id, open_step.id, t)

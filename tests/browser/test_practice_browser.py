@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app import presets
+from app import fmt, presets
 from app.primitives import stable_sigmoid
 
 pytestmark = pytest.mark.browser
@@ -122,12 +122,16 @@ def test_without_javascript_the_check_is_a_form_post(new_page, live_server):
     assert marks(page, "f.matmul") == ["false", "false", "false"]
     expect(step(page, "i.bias").locator(".hints")).to_contain_text("row 2")
     expect(step(page, "f.matmul").locator(".verdict")).to_contain_text("Right")
-    # Reveal, still without JavaScript: the page comes back with the step worked
+    # Reveal, still without JavaScript: the page comes back with the step worked, and the steps
+    # it reads (v and W_f·v) with it, said in the bar; the other answers are kept
     with page.expect_navigation():
         step(page, "f.bias").locator("button.reveal").click()
     expect(step(page, "f.bias").locator("input")).to_have_count(0)
     expect(step(page, "f.bias").locator(".expr")).to_contain_text(_text(Z_F[1]))
-    assert step(page, "f.matmul").locator("input").nth(0).input_value() == _text(W_F_V[0])
+    expect(step(page, "f.matmul").locator("input")).to_have_count(0)
+    expect(step(page, "f.matmul").locator(".expr")).to_contain_text(_text(W_F_V[1]))
+    expect(page.locator(".practice-revealed")).to_have_text(re.compile(r"Also revealed steps 1 and 2"))
+    assert step(page, "i.bias").locator("input").nth(1).input_value() == "42"
 
 
 def test_fade_shows_the_first_steps_worked(page, live_server):
@@ -148,15 +152,21 @@ def test_reveal_shows_the_worked_step_and_the_browser_remembers_it(page, live_se
     url = seed_practice_url(live_server, page)
     page.goto(url)
     page.check(".stepper .show-all")
-    fill(page, "f.matmul", ["91", "", ""])
+    fill(page, "i.matmul", ["21", "", ""])
     step(page, "f.bias").locator("button.reveal").click()
     expect(step(page, "f.bias").locator("input")).to_have_count(0)
     expect(step(page, "f.bias").locator(".expr")).to_contain_text(_text(Z_F[2]))
     expect(step(page, "f.bias").locator(".latex pre")).to_contain_text(_text(Z_F[1]))
+    # W_f·v, which the worked z_f shows, is revealed with it, as without JavaScript, and said
+    expect(step(page, "f.matmul").locator("input")).to_have_count(0)
+    expect(step(page, "f.matmul").locator(".expr")).to_contain_text(_text(W_F_V[2]))
+    expect(page.locator(".practice-revealed")).to_have_text(re.compile(r"Also revealed steps 1 and 2"))
+    expect(step(page, "f.sigmoid").locator("input")).to_have_count(3)
     page.reload()
     page.check(".stepper .show-all")
     expect(step(page, "f.bias").locator("input")).to_have_count(0)  # revealed, from localStorage
-    assert step(page, "f.matmul").locator("input").nth(0).input_value() == "91"
+    expect(step(page, "f.matmul").locator("input")).to_have_count(0)
+    assert step(page, "i.matmul").locator("input").nth(0).input_value() == "21"
 
 
 def test_a_practice_page_links_its_worksheet_and_the_switch(page, live_server):
@@ -170,3 +180,35 @@ def test_a_practice_page_links_its_worksheet_and_the_switch(page, live_server):
     assert sheet.startswith("/worksheet?") and key.endswith("&key=1")
     answer = page.request.get(live_server(sheet))
     assert answer.status == 200 and r"\begin{document}" in answer.text()
+
+
+def test_an_example_too_large_for_a_link_is_checked_and_revealed_as_itself(page, live_server):
+    """No link holds it (POST / answers the page): Check (the API) and Reveal (the form's own
+    POST, which carries the example) both work on this example, not the seed's."""
+    from app import permalink
+    big = presets.random_example(8, 8, seed=1)
+    assert permalink.to_query(big) is None
+    x, h = np.asarray(big["x"], float), np.asarray(big["h_prev"], float)
+    v = np.concatenate([h, x] if big.concat == "hx" else [x, h])
+    z_f = np.asarray(big["W_f"], float) @ v + np.asarray(big["b_f"], float)
+    page.goto(live_server("/"))
+    fields = dict(permalink.field_text(big), mode="practice")
+    with page.expect_navigation():
+        page.evaluate("""(fields) => {
+            const form = document.createElement("form");
+            form.method = "post"; form.action = "/";
+            for (const [name, value] of Object.entries(fields)) {
+                const input = document.createElement("textarea");
+                input.name = name; input.value = value; form.append(input);
+            }
+            document.body.append(form); form.submit();
+        }""", fields)
+    expect(page.locator("p.practice-no-link")).to_be_visible()
+    page.check(".stepper .show-all")
+    fill(page, "i.matmul", [repr(float(e)) for e in np.asarray(big["W_i"], float) @ v])
+    step(page, "i.matmul").locator("button.check").click()
+    expect(step(page, "i.matmul").locator(".verdict")).to_contain_text("Right: all 8 entries")
+    step(page, "f.bias").locator("button.reveal").click()
+    expect(step(page, "f.bias").locator("input")).to_have_count(0)
+    for z in z_f:
+        expect(step(page, "f.bias").locator(".expr")).to_contain_text(fmt.show(z))
