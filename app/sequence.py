@@ -15,6 +15,8 @@ carry their time step (see `trace.py`).
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +49,7 @@ def unroll(inp: Inputs, with_grads: bool = True) -> Unrolled:
     steps kept as a tape (`replay.py`); later examples of that shape are computed from the tape:
     the same primitives on their numbers, the words of the steps written once."""
     key = _shape(inp, with_grads)
-    tape = _TAPES.get(key)
+    tape = _remembered_tape(key)
     inputs = sources(inp)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         if tape is not None:
@@ -55,15 +57,9 @@ def unroll(inp: Inputs, with_grads: bool = True) -> Unrolled:
             return Unrolled(steps=steps, timesteps=timesteps, grads=grads, grad_steps=grad_steps,
                             loss=loss, loss_formula=formula)
         result, made = _unroll(inp, with_grads, inputs)
-    global _taped_steps
-    if _taped_steps + len(result.steps) + len(result.grad_steps) > _TAPE_STEPS:
-        # a few dozen small shapes are in use at a time; start again rather than grow
-        _TAPES.clear()
-        _taped_steps = 0
     try:
-        _TAPES[key] = replay.record(result.steps, result.grad_steps, inputs, result.timesteps,
-                                    result.grads, result.loss_formula, **made)
-        _taped_steps += len(result.steps) + len(result.grad_steps)
+        _remember_tape(key, replay.record(result.steps, result.grad_steps, inputs, result.timesteps,
+                                          result.grads, result.loss_formula, **made))
     except replay.NotReplayable:
         pass  # computed from scratch every time: correct, only slower
     return result
@@ -77,9 +73,28 @@ def unroll_traced(inp: Inputs, with_grads: bool = True) -> Unrolled:
 
 
 # Bounded by the steps they hold (their words: a few hundred bytes a step): at most a few MB.
-_TAPES: dict[tuple, replay.Tape] = {}
+# Least recently used first out, so a burst of new shapes never drops the ones in use. A lock,
+# because the development server (and the browser tests' server) answers in threads.
+_TAPES: OrderedDict[tuple, replay.Tape] = OrderedDict()
 _TAPE_STEPS = 20_000
-_taped_steps = 0
+_TAPES_LOCK = threading.Lock()
+
+
+def _remembered_tape(key: tuple) -> replay.Tape | None:
+    with _TAPES_LOCK:
+        tape = _TAPES.get(key)
+        if tape is not None:
+            _TAPES.move_to_end(key)
+        return tape
+
+
+def _remember_tape(key: tuple, tape: replay.Tape) -> None:
+    with _TAPES_LOCK:
+        _TAPES[key] = tape
+        _TAPES.move_to_end(key)
+        held = sum(len(t.steps) for t in _TAPES.values())
+        while held > _TAPE_STEPS and len(_TAPES) > 1:
+            held -= len(_TAPES.popitem(last=False)[1].steps)
 
 
 def _shape(inp: Inputs, with_grads: bool) -> tuple:

@@ -88,3 +88,28 @@ def test_two_fields_that_are_one_array_are_never_taped_as_one():
     sequence.unroll(base.replace(h_prev=shared, C_prev=shared))
     other = base.replace(h_prev=np.array([0.3, -0.7]), C_prev=np.array([5.0, 5.0]))
     _assert_same(sequence.unroll(other), sequence.unroll_traced(other))
+
+
+def test_the_tapes_are_bounded_and_the_least_recently_used_goes_first(monkeypatch):
+    """Over the bound, the shape used longest ago is dropped, never the one just recorded or just
+    used (a burst of new shapes, from another thread too, cannot empty the store)."""
+    from collections import OrderedDict
+    monkeypatch.setattr(sequence, "_TAPES", OrderedDict())
+    bodies = golden.random_bodies(count=40, seed=10)
+    inps = []
+    for body in bodies:
+        inp, _ = parse.parse_json_fields(body)
+        if sequence._shape(inp, True) not in {sequence._shape(i, True) for i in inps}:
+            inps.append(inp)
+    first, second, third = inps[:3]
+    for inp in (first, second):
+        sequence.unroll(inp)
+    sizes = {key: len(t.steps) for key, t in sequence._TAPES.items()}
+    assert len(sizes) == 2
+    sequence.unroll(_scaled(first, 2.0))  # a use: first is now the most recent
+    monkeypatch.setattr(sequence, "_TAPE_STEPS", sum(sizes.values()) - 1)
+    sequence.unroll(third)  # over the bound: the least recently used (second) goes
+    kept = list(sequence._TAPES)
+    assert kept[-1] == sequence._shape(third, True)
+    assert sequence._shape(second, True) not in kept
+    assert sum(len(t.steps) for t in sequence._TAPES.values()) <= sequence._TAPE_STEPS or len(kept) == 1
