@@ -280,7 +280,7 @@ class _Parser:
         if word == "Parameter" and self.tok.text == "containing":  # print(param)
             self.take()
             self.take(":")
-            return self.value(depth)
+            return self.value(depth + 1)  # a level like any other: 3,000 of them were a RecursionError
         if self.tok.text != "(":
             return _Word(word)
         self.take("(")

@@ -242,6 +242,12 @@ def test_the_reader_is_bounded_in_depth_size_and_numbers():
         parse("[" + ", ".join(["1"] * 50_000) + "]")
 
 
+def test_parameter_containing_counts_as_a_level_of_nesting():
+    with pytest.raises(PasteError, match=f"more than {MAX_DEPTH}"):  # was a RecursionError
+        parse("Parameter containing:\n" * 3000 + "tensor([1.])")
+    assert parse("Parameter containing:\n" * 2 + "tensor([1.])").tensors[0].value.tolist() == [1.0]
+
+
 # ------------------------------------------------------------------------------ any text
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
