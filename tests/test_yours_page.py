@@ -120,3 +120,19 @@ def test_a_cell_the_framework_does_not_have_says_why(client):
     r = client.get(f"/?{to_query(inp)}&framework=pytorch")
     assert r.status_code == 200
     assert "No pytorch layout for this example" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("join", [", ", " ", "\n", "; "])
+def test_the_compare_box_reads_a_plain_list_the_way_the_page_writes_vectors(client, cell, join):
+    """0.1, 0.2 (no brackets), as the page's own vector fields take it: one vector, not n scalars."""
+    page = client.post("/paste", data={"text": str(cell.state_dict()), "paste_x": "1, 2, 3"})
+    with torch.no_grad():
+        h, c = cell(torch.tensor([[1.0, 2.0, 3.0]], dtype=torch.float64))
+    r = client.post("/compare", data={"query": _query(page.data), "h": join.join(map(repr, h[0].tolist())),
+                                      "C": join.join(map(repr, c[0].tolist()))})
+    assert r.status_code == 200
+    assert "✓ They match." in r.get_data(as_text=True)
+    r = client.post("/compare", data={"query": _query(page.data), "h": join.join(["0.5"] * 3)})
+    assert r.status_code == 400
+    assert "h has 3 numbers; this example&#39;s has n = 2" in r.get_data(as_text=True)
+
