@@ -31,7 +31,7 @@ from .pictures.mapping import mapping_view
 from .recognise import recognise
 
 bp = Blueprint("yours", __name__)
-_FINITE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+_FINITE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 
 IMPORT_KEYS = ("text", "framework", "variant", "reset_after", "forget_bias", "linear_before_reset")
 
