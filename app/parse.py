@@ -42,12 +42,15 @@ from .fields import (ALL_FIELDS, ARRAY_FIELDS, BY_NAME, FIELDS, N_FIELDS, V1_FIE
 
 MAX_DIM = 32  # m, n <= 32: a 32×64 matrix is already more than a page can show usefully
 MAX_ABS = 1e6  # |value| <= 1e6 keeps every W·v + b far from float64 overflow
+MAX_NUMBER_CHARS = 100  # a number within the cap, even at full float64 precision, needs ~25
 
 MAX_T = 20  # time steps: every step of every one is on the page
 MAX_K = 32  # outputs of the output layer, like n and m
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# \d+(?:\.\d*)?, not \d+\.?\d*: that one can split a digit run between its two quantifiers in as
+# many ways as it has digits, O(L²) steps on a long token that is not a number.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _GROUP = re.compile(r"\[([^\[\]]*)\]")  # an innermost [...]: a row (or rows split by ;)
 _BETWEEN_GROUPS = re.compile(r"[\s,;\[\]]*")  # what may stand between/around [..] groups
 _LATEX_WRAPPERS = re.compile(
@@ -55,7 +58,8 @@ _LATEX_WRAPPERS = re.compile(
     r"\\[\[\]()]|\$")
 # What the app's own LaTeX export writes, so it pastes back in: 2.79 \times 10^{-10} is 2.79e-10,
 # and a saturated entry's mark 1^{\ast} is 1.
-_LATEX_POWER = re.compile(r"\s*\\(?:times|cdot)\s*10\^\{?([+-]?\d+)\}?", re.ASCII)
+# (?<!\s): tried only from the first space of a run, not from each (O(W²) on W spaces).
+_LATEX_POWER = re.compile(r"(?<!\s)\s*\\(?:times|cdot)\s*10\^\{?([+-]?\d+)\}?", re.ASCII)
 _LATEX_MARK = re.compile(r"\^\{\\ast\}")
 _ROW_SEPARATOR = re.compile(r"\\\\|;|\n")
 _ENTRY_SEPARATOR = re.compile(r"\s*[,&]\s*|\s+")
@@ -70,6 +74,9 @@ class FieldError(ValueError):
 def parse_number(token: str, where: str) -> float:
     """One ASCII decimal number, finite and within the cap. `where` names it in messages
     ("x entry 2")."""
+    if len(token) > MAX_NUMBER_CHARS:
+        raise FieldError(f"{where} is '{_clip(token)}', {len(token):,} characters long; write numbers in at "
+                         f"most {MAX_NUMBER_CHARS} characters (values are between -1e6 and 1e6).")
     if not _NUMBER.fullmatch(token):
         raise FieldError(f"{where} is '{_clip(token)}', which is not a number. {_hint(token)}")
     value = float(token)

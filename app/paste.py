@@ -29,6 +29,7 @@ MAX_DEPTH = 8  # a 3-D ONNX tensor inside a list inside a dict is 5 deep
 MAX_NUMBERS = 40_000  # an LSTM at n = m = 32 (the app's caps) has 8,448 weights; TF1's 8,320
 MAX_TENSORS = 64
 MAX_ABS = 1e6  # as parse.MAX_ABS: the app's cap on any value
+MAX_NUMBER_CHARS = 100  # as parse.MAX_NUMBER_CHARS: a number within the cap needs far fewer
 
 FULL_PRINT = ("Print them in full and paste again: torch.set_printoptions(profile=\"full\") for "
               "PyTorch, np.set_printoptions(threshold=sys.maxsize) for NumPy and Keras' get_weights().")
@@ -72,9 +73,12 @@ class Pasted:
 
 # ------------------------------------------------------------------------------ tokens
 
+# A number is \d+(?:\.\d*)?, never \d+\.?\d*: that one can split a digit run between its two
+# quantifiers in as many ways as it has digits, so a long run that does not end a number cost
+# O(L²) steps (8,000 digits: seconds). Here each digit is given back at most once.
 _TOKEN = re.compile(r"""
   (?P<ws>\s+)
-| (?P<num>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?![A-Za-z_]))
+| (?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?![A-Za-z_]))
 | (?P<ell>\.\.\.|…)
 | (?P<str>'[^'\\\n]{0,300}'|"[^"\\\n]{0,300}")
 | (?P<word>[+-]?[A-Za-z_][A-Za-z0-9_./]*)
@@ -108,14 +112,24 @@ class _Tokens:
                 raise PasteError(f"The text has {text[at]!r} at line {line}, column {col}, which is not part of a "
                                  f"tensor printout. Paste the printout of state_dict(), get_weights(), or JSON.")
             self.pos = m.end()
+            if m.lastgroup == "num" and len(m.group()) > MAX_NUMBER_CHARS:
+                _too_long(text, m.start(), len(m.group()))
             if m.lastgroup != "ws":
                 return _Tok(m.lastgroup, m.group(), m.start())
         return _Tok("end", "", len(text))
 
 
-_NUM = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+def _too_long(text: str, at: int, length: int):
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    raise PasteError(f"The text has a number {length:,} characters long at line {line}, column {col}; write "
+                     f"numbers in at most {MAX_NUMBER_CHARS} characters (values are between -1e6 and 1e6).")
+
+
+_NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"  # as the tokenizer's num: linear
 # A row of plain numbers, [1, -2.5e-3, 0.], read in one go: most of a printout is rows like this.
-_ROW = re.compile(rf"\[\s*((?:{_NUM}\s*,\s*)*{_NUM})?\s*,?\s*\]", re.ASCII)
+# No two quantifiers over spaces stand side by side (\s*,?\s* did: O(W²) on W spaces).
+_ROW = re.compile(rf"\[\s*(?:((?:{_NUM}\s*,\s*)*{_NUM})\s*)?(?:,\s*)?\]", re.ASCII)
 _ROW_NUMBER = re.compile(_NUM, re.ASCII)
 
 
@@ -217,6 +231,9 @@ class _Parser:
             row = _ROW.match(self.source.text, tok.at)
             if row:
                 numbers = _ROW_NUMBER.findall(row.group(1) or "")
+                if numbers and max(map(len, numbers)) > MAX_NUMBER_CHARS:
+                    longest = max(numbers, key=len)
+                    _too_long(self.source.text, tok.at + row.group().index(longest), len(longest))
                 self.count(len(numbers))
                 self.source.pos = row.end()
                 self.k += 1
@@ -280,7 +297,7 @@ class _Parser:
         if word == "Parameter" and self.tok.text == "containing":  # print(param)
             self.take()
             self.take(":")
-            return self.value(depth)
+            return self.value(depth + 1)  # a level like any other: 3,000 of them were a RecursionError
         if self.tok.text != "(":
             return _Word(word)
         self.take("(")

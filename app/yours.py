@@ -31,7 +31,7 @@ from .pictures.mapping import mapping_view
 from .recognise import recognise
 
 bp = Blueprint("yours", __name__)
-_FINITE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
+_FINITE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 
 IMPORT_KEYS = ("text", "framework", "variant", "reset_after", "forget_bias", "linear_before_reset")
 
@@ -223,9 +223,17 @@ def _their_states(form, inp) -> tuple[dict | None, list[dict]]:
         if not text.strip():
             continue
         try:
-            values = [t.value.ravel().tolist() for t in parse(text).tensors]
+            tensors = parse(text).tensors
         except PasteError as e:
-            return None, [{"field": key, "message": e.message.replace("tensor 1", key)}]
+            vector = _page_vector(text)  # 0.1; 0.2 or 0.1 & 0.2: the page's own fields take these
+            if vector is None:
+                return None, [{"field": key, "message": e.message.replace("tensor 1", key)}]
+            found[key] = vector
+            continue
+        if all(t.value.ndim == 0 for t in tensors):  # 0.1, 0.2 or one per line: a vector, as the page writes it
+            values = [[t.value.item() for t in tensors]]
+        else:
+            values = [t.value.ravel().tolist() for t in tensors]
         if key == "h" and len(values) == 2 and has_C and not form.get("C", "").strip():
             found["C"] = values[1]  # print(cell(x, (h, c))): the (h, c) tuple
             values = values[:1]
@@ -240,6 +248,17 @@ def _their_states(form, inp) -> tuple[dict | None, list[dict]]:
             return None, [{"field": key, "message": f"{key} has {len(value)} numbers; this example's has n = {inp.n} "
                                                      f"(one per {'cell state' if key == 'C' else 'hidden unit'})."}]
     return found, []
+
+
+def _page_vector(text: str) -> list[float] | None:
+    """The text read as the page's vector fields read it (a row, or a column split by ; or \\\\), or None."""
+    try:
+        rows = fields_parser.split_text(text)
+        if not rows or (len(rows) > 1 and max(map(len, rows)) > 1):
+            return None
+        return [fields_parser.parse_number(token, "h") for row in rows for token in row]
+    except fields_parser.FieldError:
+        return None
 
 
 @bp.post("/compare")

@@ -242,6 +242,38 @@ def test_the_reader_is_bounded_in_depth_size_and_numbers():
         parse("[" + ", ".join(["1"] * 50_000) + "]")
 
 
+# The old number pattern \d+\.?\d* could split a digit run between \d+ and \d* in ~L ways at each
+# of ~L ends when the match then failed (8,000 digits: ~4 s of CPU; 200,000: ~40 minutes), and
+# the row pattern's adjacent \s* did the same with spaces (250,000: ~100 s). That these finish at
+# all is the test; speed is measured by the benchmark.
+@pytest.mark.parametrize("text", ["[1, " + "1" * 200_000 + " 2]", "1" * 200_000 + "x", "[" + "1" * 200_000 + "x]",
+                                  "[" + "1" * 200_000 + "]", "tensor([0." + "5" * 200_000 + "])", "1" * 101])
+def test_a_number_longer_than_100_characters_is_refused_saying_so(text):
+    with pytest.raises(PasteError) as e:
+        parse(text)
+    assert "at most 100 characters" in e.value.message and "between -1e6 and 1e6" in e.value.message
+
+
+def test_a_100_character_number_is_still_read():
+    number = "0." + "5" * 98
+    assert parse(f"[{number}, 1]").tensors[0].value.tolist() == [float(number), 1.0]
+    assert parse(f"{number}").tensors[0].value.tolist() == float(number)
+
+
+@pytest.mark.parametrize("text", ["[1" + " " * 250_000 + "x]", "[" + " " * 250_000 + "x]",
+                                  "[1," + " " * 250_000 + "x]"])
+def test_a_long_run_of_spaces_in_a_row_that_does_not_close_is_refused(text):
+    with pytest.raises(PasteError):
+        parse(text)
+    assert parse("[1" + " " * 250_000 + ", 2 ]").tensors[0].value.tolist() == [1.0, 2.0]
+
+
+def test_parameter_containing_counts_as_a_level_of_nesting():
+    with pytest.raises(PasteError, match=f"more than {MAX_DEPTH}"):  # was a RecursionError
+        parse("Parameter containing:\n" * 3000 + "tensor([1.])")
+    assert parse("Parameter containing:\n" * 2 + "tensor([1.])").tensors[0].value.tolist() == [1.0]
+
+
 # ------------------------------------------------------------------------------ any text
 
 from hypothesis import given, settings, strategies as st  # noqa: E402

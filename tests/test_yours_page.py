@@ -120,3 +120,42 @@ def test_a_cell_the_framework_does_not_have_says_why(client):
     r = client.get(f"/?{to_query(inp)}&framework=pytorch")
     assert r.status_code == 200
     assert "No pytorch layout for this example" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("join", [", ", " ", "\n", "; "])
+def test_the_compare_box_reads_a_plain_list_the_way_the_page_writes_vectors(client, cell, join):
+    """0.1, 0.2 (no brackets), as the page's own vector fields take it: one vector, not n scalars."""
+    page = client.post("/paste", data={"text": str(cell.state_dict()), "paste_x": "1, 2, 3"})
+    with torch.no_grad():
+        h, c = cell(torch.tensor([[1.0, 2.0, 3.0]], dtype=torch.float64))
+    r = client.post("/compare", data={"query": _query(page.data), "h": join.join(map(repr, h[0].tolist())),
+                                      "C": join.join(map(repr, c[0].tolist()))})
+    assert r.status_code == 200
+    assert "✓ They match." in r.get_data(as_text=True)
+    r = client.post("/compare", data={"query": _query(page.data), "h": join.join(["0.5"] * 3)})
+    assert r.status_code == 400
+    assert "h has 3 numbers; this example&#39;s has n = 2" in r.get_data(as_text=True)
+
+
+# With the old number pattern \d+\.?\d*, a digit run that does not end a number (a space, then 2)
+# could be split between \d+ and \d* in ~L ways at each of ~L ends: 8,000 digits cost ~4 s of CPU
+# per route, 200,000 digits would cost ~40 minutes. That these requests answer at all is the test.
+LONG_NUMBER = "[1, " + "1" * 200_000 + " 2]"
+# Each "Parameter containing:" wrapped the value without counting a level: a RecursionError (500).
+ENDLESS_WRAPPER = "Parameter containing:\n" * 3000 + "tensor([1.])"
+
+
+@pytest.mark.parametrize("text, words", [(LONG_NUMBER, "at most 100 characters"),
+                                         (ENDLESS_WRAPPER, "nests more than 8")])
+def test_every_paste_route_refuses_a_huge_number_or_endless_wrapping_with_a_message(client, text, words):
+    r = client.post("/api/v1/import", json={"text": text})
+    assert r.status_code == 400
+    [error] = r.get_json()["errors"]
+    assert error["field"] == "text" and words in error["message"]
+    r = client.post("/paste", data={"text": text})
+    assert r.status_code == 400
+    assert words in html.unescape(r.get_data(as_text=True))
+    inp = Inputs.of(x=[1, 2], **{f"W_{g}": np.eye(2, 4) for g in "fiCo"}, **{f"b_{g}": [0, 0] for g in "fiCo"})
+    r = client.post("/compare", data={"query": to_query(inp), "h": text})
+    assert r.status_code == 400
+    assert words in html.unescape(r.get_data(as_text=True))
