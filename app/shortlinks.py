@@ -68,7 +68,7 @@ def create_form():
     part = "backward" if request.form.get("part") == "backward" else "forward"
     fields, inp, errors = example.parse_pairs(request.form.items(multi=True))
     if errors:
-        return views._render(example.Example(typed=fields, errors=errors), part)
+        return views.render_page(example.Example(typed=fields, errors=errors), part)
     key, _ = links.create(inp)
     target = url_for("links.backward_page" if part == "backward" else "links.page", link_id=key)
     time = (request.form.getlist("time") or [""])[-1]  # a large sequence's page: keep its time step
@@ -128,7 +128,7 @@ def latex(link_id: str):
 def worksheet(link_id: str):
     """The example as a practice worksheet (LaTeX), `?fade=k`, `?key=1` for the answer key."""
     ex = example.from_input(links.resolve(link_id), grads=False)
-    return views.worksheet_answer(ex, views._public(url_for("links.page", link_id=link_id)))
+    return views.worksheet_answer(ex, views.public_url(url_for("links.page", link_id=link_id)))
 
 
 @bp.post("/e/<link_id>/practice")
@@ -162,13 +162,13 @@ def _page(link_id: str, part: str, form=None):
     forward = url_for("links.page", link_id=link_id)
     backward = url_for("links.backward_page", link_id=link_id)
     here = backward if part == "backward" else forward
-    short = {"url": here, "public": views._public(here), "note": note,
-             "permalink": views._link(part, ex.query)}  # the example in the URL, when it fits
+    short = {"url": here, "public": views.public_url(here), "note": note,
+             "permalink": views.page_link(part, ex.query)}  # the example in the URL, when it fits
     mode, problem = practice_view.settings(request.args)
     if form is not None:
         mode = practice_view.Settings(True, mode.fade)
-    return views._render(ex, part, request.args.get("time"), only, mode=(mode, problem), form=form, link_id=link_id,
-                         link=here, canonical=views._public(here), short=short,
+    return views.render_page(ex, part, request.args.get("time"), only, mode=(mode, problem), form=form, link_id=link_id,
+                         link=here, canonical=views.public_url(here), short=short,
                          forward_link=forward, backward_link=backward,
                          api_link=url_for("api.lstm_get", link=link_id),
                          latex_link=url_for("links.latex", link_id=link_id),

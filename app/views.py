@@ -36,7 +36,7 @@ PARTS = {"forward": "page.index", "backward": "page.backward"}
 @remembered
 def index():
     ex = _from_query("forward")
-    return _render(ex, "forward", request.args.get("time"), mode=practice_view.settings(request.args),
+    return render_page(ex, "forward", request.args.get("time"), mode=practice_view.settings(request.args),
                    **_framework_extras(ex))
 
 
@@ -56,7 +56,7 @@ def _framework_extras(ex: example.Example) -> dict:
 @remembered
 def backward():
     """Every gradient of L = Σ dh∘h_T + Σ dC∘C_T, written out like the forward steps."""
-    return _render(_from_query("backward"), "backward", request.args.get("time"))
+    return render_page(_from_query("backward"), "backward", request.args.get("time"))
 
 
 def _from_query(part: str) -> example.Example:
@@ -82,8 +82,8 @@ def _submit(part: str):
     mode = practice_view.settings(request.form)  # practice mode stays on while the numbers change
     if ex.ok and ex.query:
         pages = _paging(ex, part, time)
-        return redirect(_link(part, ex.query) + (f"&time={pages.time}" if pages else "") + mode[0].query, 303)
-    return _render(ex, part, time, mode=mode)  # errors (400), or an example too large for a link (200)
+        return redirect(page_link(part, ex.query) + (f"&time={pages.time}" if pages else "") + mode[0].query, 303)
+    return render_page(ex, part, time, mode=mode)  # errors (400), or an example too large for a link (200)
 
 
 @bp.post("/practice")
@@ -96,7 +96,7 @@ def practice_check():
     if not any(key in request.args for key in _LINK_KEYS) and any(key in request.form for key in _LINK_KEYS):
         # an example too large for a link: its page's form carries the example itself
         ex = example.from_pairs(request.form.items(multi=True), grads=False)
-    return _render(ex, "forward", request.args.get("time"),
+    return render_page(ex, "forward", request.args.get("time"),
                    mode=(practice_view.Settings(True, mode.fade), problem), form=request.form)
 
 
@@ -105,7 +105,7 @@ def practice_check():
 def worksheet():
     """The example as a worksheet (LaTeX): the asked steps with empty results; key=1 fills them in."""
     ex = _from_query("forward")
-    return worksheet_answer(ex, _public(_link("forward", ex.query)) or "(too large for a link)")
+    return worksheet_answer(ex, public_url(page_link("forward", ex.query)) or "(too large for a link)")
 
 
 def worksheet_answer(ex: example.Example, source: str) -> Response:
@@ -128,7 +128,7 @@ def worksheet_answer(ex: example.Example, source: str) -> Response:
     return Response(text, mimetype="text/plain")
 
 
-def _link(part: str, query: str | None) -> str | None:
+def page_link(part: str, query: str | None) -> str | None:
     return f"{url_of(PARTS[part])}?{query}" if query else None
 
 
@@ -159,8 +159,8 @@ def random():
     make = presets.hand_example if hand == "1" else presets.random_example
     ex = example.from_input(make(**values, concat=concat), grads=False)
     if ex.query:
-        return redirect(_link("forward", ex.query) + view.query, 303)
-    return _render(ex, "forward")
+        return redirect(page_link("forward", ex.query) + view.query, 303)
+    return render_page(ex, "forward")
 
 
 @bp.get("/latex")
@@ -268,10 +268,10 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
             worked=len(steps) - len(asked))
     view = (page_view(ex.inp, ex.result, notes_for(ex.inp, ex.result), part, pages and pages.time, only, asking)
             if ex.ok else None)
-    link = _link(part, ex.query)
+    link = page_link(part, ex.query)
     return dict(
-        view=view, part=part, link=link, canonical=_public(link), link_limit=LINK_LIMIT, pages=pages,
-        forward_link=_link("forward", ex.query), backward_link=_link("backward", ex.query),
+        view=view, part=part, link=link, canonical=public_url(link), link_limit=LINK_LIMIT, pages=pages,
+        forward_link=page_link("forward", ex.query), backward_link=page_link("backward", ex.query),
         api_link=f"{url_of('api.lstm_get')}?{ex.query}" if ex.query else None,
         latex_link=f"{url_of('page.latex_text')}?{ex.query}" if ex.query else None,
         # your framework's links and the compare box; not in practice mode (a script prints the answers)
@@ -281,7 +281,7 @@ def _context(ex: example.Example, part: str, time=None, only=None, mode=None, fo
         practice=practice, settings=settings,
         practice_link=(None if part != "forward" else
                        f"{url_for('links.page', link_id=link_id)}?mode=practice" if link_id else
-                       _with(_link(part, ex.query), "&mode=practice")),
+                       _with(page_link(part, ex.query), "&mode=practice")),
     )
 
 
@@ -303,7 +303,7 @@ def _practice_links(ex: example.Example, settings, short: str | None) -> dict:
         action = url_for("links.practice_check", link_id=short)
         body = {"link": short}
     elif ex.query:
-        page = _link("forward", ex.query)
+        page = page_link("forward", ex.query)
         sheet = f"{url_for('page.worksheet')}?{ex.query}"
         action = f"{url_for('page.practice_check')}?{ex.query}"
         body = example.as_json(ex.inp)
@@ -327,7 +327,7 @@ def _practice_links(ex: example.Example, settings, short: str | None) -> dict:
                 body=body, store=store, fields=fields, check_url=f"{request.script_root}/api/v1/check")
 
 
-def _public(link: str | None) -> str | None:
+def public_url(link: str | None) -> str | None:
     """The link as the public reaches it: absolute under the PUBLIC_URL setting (e.g.
     https://lstm.example, the app's root), else the path itself. Never from the Host header,
     which the client writes."""
@@ -347,7 +347,7 @@ def _heading(ex: example.Example) -> str:
     return f"One {short} step, every number written out"
 
 
-def _render(ex: example.Example, part: str, time=None, only=None, mode=None, form=None, link_id=None, **links):
+def render_page(ex: example.Example, part: str, time=None, only=None, mode=None, form=None, link_id=None, **links):
     """`links` replaces the page's links (`_context`): a short link's page (shortlinks.py).
     `mode`, `form`, `link_id`: practice mode (`_context`)."""
     errors = {e["field"]: e["message"] for e in ex.errors}
@@ -380,6 +380,6 @@ def fragment():
     context = _context(ex, part, request.form.get("time"), mode=mode)
     html = render_template("_worked.html", **context)
     pages = context["pages"]
-    link = _link(part, ex.query)
+    link = page_link(part, ex.query)
     link = link + f"&time={pages.time}" if link and pages else link
     return jsonify(ok=True, errors=[], html=html, permalink=link and link + mode[0].query)

@@ -181,7 +181,7 @@ def paste_page():
         return _paste_problem(state, ex.errors)
     view = mapping_view(rec.framework, rec.variant, rec.tensors, mapping, rec.n, rec.m, ex.inp.concat, rec.options)
     state["notes"] = rec.notes
-    return views._render(ex, "forward", paste=state, mapping=view,
+    return views.render_page(ex, "forward", paste=state, mapping=view,
                          mapping_link=framework_link(ex.query, rec.framework))
 
 
@@ -207,7 +207,7 @@ def _state_problems(state: dict, rec) -> list[dict]:
 def _paste_problem(state: dict, errors: list[dict]):
     state["errors"] = errors
     ex = example.from_input(presets.DEFAULT.example, grads=False)
-    html, _ = views._render(ex, "forward", paste=state)
+    html, _ = views.render_page(ex, "forward", paste=state)
     return html, 400
 
 
@@ -271,7 +271,7 @@ def compare_page():
         pairs = []
     ex = example.from_pairs(pairs, grads=False)
     if not ex.ok:
-        return views._render(ex, "forward")
+        return views.render_page(ex, "forward")
     framework = request.form.get("framework") or None
     extras = {}
     if framework in frameworks.FRAMEWORKS:
@@ -282,7 +282,7 @@ def compare_page():
     theirs, errors = _their_states(request.form, ex.inp)
     if errors:
         state["errors"] = errors
-        html, _ = views._render(ex, "forward", compare=state, **extras)
+        html, _ = views.render_page(ex, "forward", compare=state, **extras)
         return html, 400
     last = ex.result.last
     spec = VARIANTS[ex.inp.variant]
@@ -290,4 +290,4 @@ def compare_page():
                                     gru_reset=ex.inp.option("gru_reset") if "gru_reset" in spec.options else "after",
                                     answer={"h": last["h"], "C": last.get("C")})
     state["theirs"] = theirs
-    return views._render(ex, "forward", compare=state, **extras)
+    return views.render_page(ex, "forward", compare=state, **extras)
