@@ -356,15 +356,12 @@ def _listed(words: list[str]) -> str:
 
 
 def _blank(answer) -> bool:
-    return all(isinstance(leaf, str) and not leaf.strip() for leaf in _leaves_loose(answer))
-
-
-def _leaves_loose(answer):
-    if isinstance(answer, list):
-        for item in answer:
-            yield from _leaves_loose(item)
-    else:
-        yield answer
+    """Every entry left empty (a step the learner did not answer); a too-deep answer is not blank:
+    checking it says what is wrong with it."""
+    try:
+        return all(isinstance(leaf, str) and not leaf.strip() for leaf in _leaves(answer))
+    except CheckError:
+        return False
 
 
 def check_many(inputs: Inputs, answers: Mapping[str, object], reveal: bool = False) -> dict[str, dict]:

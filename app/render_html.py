@@ -176,17 +176,12 @@ def _items(lines: list[str]) -> Markup:
 
 
 @lru_cache(maxsize=1024)  # a step's title is the same on every page of its cell
-def _heading(title: str) -> tuple[str, Markup, str]:
+def step_heading(title: str) -> tuple[str, Markup, str]:
     """(group, the step's own title as HTML, as plain text): "Forget gate: apply σ" is the step
-    "Apply σ" under the heading "Forget gate"."""
+    "Apply σ" under the heading "Forget gate" (practice_view draws asked steps with it too)."""
     group, _, action = title.partition(": ")
     text = action[:1].upper() + action[1:] or group
     return group, latex_to_html(text), plain_text(text)
-
-
-def step_heading(title: str) -> tuple[str, Markup, str]:
-    """A step's group, its own title as HTML and as plain text (practice_view draws asked steps)."""
-    return _heading(title)
 
 
 _SUBSCRIPT = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
@@ -219,7 +214,7 @@ def plain_text(latex: str) -> str:
 def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
     """A step as the page shows it: its id and titles (for the step list), its curve, and its
     <article> as ready HTML (`html`)."""
-    group, title, plain_title = _heading(step.title)
+    group, title, plain_title = step_heading(step.title)
     expr, lines = _expr_and_lines(step, mats)
     curve = pictures.curve(step)
     html = step_html(step, title, expr, lines, curve_svg(curve) if curve is not None else "",

@@ -18,8 +18,15 @@ def layout_links(inp, query: str | None) -> list[dict] | None:
     """Links to this example drawn in each framework's layout that has its cell."""
     if inp is None or query is None:
         return None
-    have = {"lstm": frameworks.FRAMEWORKS, "gru": ("pytorch", "keras", "onnx"), "peephole": ("onnx",)}
-    return [{"title": frameworks.TITLES[f], "url": framework_link(query, f)} for f in have.get(inp.variant, ())]
+    have = [f for f in frameworks.FRAMEWORKS if _has_cell(f, inp.variant)]
+    return [{"title": frameworks.TITLES[f], "url": framework_link(query, f)} for f in have]
+
+
+def _has_cell(framework: str, variant: str) -> bool:
+    """The framework's layouts (layouts.LAYOUTS) have this cell; the peephole LSTM is ONNX's with P."""
+    if variant == "peephole":
+        return framework == "onnx"
+    return variant in frameworks.LAYOUTS[framework]["variants"]
 
 
 def export_urls(query: str | None = None, link_id: str | None = None) -> dict[str, str] | None:
