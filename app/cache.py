@@ -68,14 +68,19 @@ def _request_key() -> tuple:
     return (request.method, request.script_root, request.path, request.query_string, digest)
 
 
+# Parameters whose values come from a small fixed set (a static file's name, an export's kind):
+# their URLs can be remembered. A short link's id, say, cannot: there is no end to them.
+_FEW = frozenset({"filename", "kind"})
+
+
 def url_of(endpoint: str, **values) -> str:
-    """`url_for` of a route without parameters (or a static file), remembered: it is the same on
-    every request (the app's routes, and the path it is mounted at, which comes from its
+    """`url_for` of a route without parameters, or with only `_FEW` ones, remembered: it is the
+    same on every request (the app's routes, and the path it is mounted at, which comes from its
     configuration), and a page asks for a dozen of them (about a twentieth of a new page's time).
     Other calls, such as a short link's URL, are url_for's."""
-    if values and list(values) != ["filename"]:
+    if not _FEW.issuperset(values):
         return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, values.get("filename"))
+    key = (request.script_root, endpoint, *sorted(values.items()))
     urls = current_app.extensions.setdefault("remembered_urls", {})
     url = urls.get(key)
     if url is None:

@@ -59,15 +59,22 @@ def _parts(x: float) -> tuple[str, int | None]:
             if not float(s).is_integer():
                 return s, None
         return f"{x:.{_DECIMALS}f}", None
-    # The fewest significant digits (up to 4) that read back as x: 1e-05, not 1.000e-05. Trying
-    # the short forms first (rather than stripping zeros off 4 digits) keeps subnormals as their
-    # exact text says them: 5e-324, not 4.941e-324 (which also reads back as 5e-324).
-    for decimals in range(3):
-        mantissa, power = f"{x:.{decimals}e}".split("e")
-        if float(f"{mantissa}e{power}") == x:
-            return mantissa, int(power)
-    mantissa, power = f"{x:.3e}".split("e")
-    return mantissa, int(power)
+    mantissa, power, _ = _scientific(x, r)
+    return mantissa, power
+
+
+def _scientific(x: float, r: str) -> tuple[str, int, int]:
+    """(mantissa, power, digits): x as mantissa × 10^power with the fewest significant digits (up
+    to 4) that read back as x: 1e-05, not 1.000e-05; the short forms first (rather than stripping
+    zeros off 4 digits) keep subnormals as their exact text says them: 5e-324, not 4.941e-324
+    (which also reads back as 5e-324). `r` is repr(x), the shortest text that reads back as x,
+    and its count of significant digits (`digits`) says which form does: x rounded to that many
+    digits reads back (a decimal of that length lies in x's rounding interval, so the nearest one
+    does), to fewer it cannot. One format, not one try per length: numbers like
+    2.6142184467454783e-217 fill a backward pass through a saturated gate."""
+    digits = len(r.partition("e")[0].replace("-", "").replace(".", "").strip("0"))
+    mantissa, power = f"{x:.{min(digits, 4) - 1}e}".split("e")
+    return mantissa, int(power), digits
 
 
 # One cache for the three ways a number is written: a page or an answer writes several thousand
@@ -88,9 +95,16 @@ def _written(x: float) -> tuple[str, str, bool]:
         if len(decimals) <= _DECIMALS or len((whole + decimals).lstrip("0")) <= _SHORT_DIGITS:
             return r.replace("-", "\u2212", 1), r, False
         s = f"{x:.{_DECIMALS}f}"
-        if not float(s).is_integer():
+        if not s.endswith("0000"):  # not an integer at 4 decimals (then more decimals: _parts)
             # rounded: were s exact, repr (the shortest exact text) would have <= 4 decimals
             return s.replace("-", "\u2212", 1), s, True
+    else:
+        # Very small or large: mantissa × 10^power, rounded exactly when the shortest exact text
+        # has more than the 4 significant digits shown.
+        mantissa, power, digits = _scientific(x, repr(x))
+        shown = mantissa.replace("-", "\u2212", 1)
+        return (f"{shown}×10{str(power).translate(_SUPERSCRIPT)}", rf"{mantissa} \times 10^{{{power}}}",
+                digits > 4)
     mantissa, power = _parts(x)
     # The page writes a true minus (−0.5, as its ranges and formulas do); LaTeX keeps "-", which
     # it typesets as a minus itself.

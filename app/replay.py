@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from .primitives import PRIMITIVES
+from .primitives import PRIMITIVES, Primitive
 from .trace import Step, Sym
 
 
@@ -83,8 +83,10 @@ def record(steps: list[Step], grad_steps: list[Step], inputs: dict[str, np.ndarr
         if step.op == "embed":
             params["shape"] = step.result.value.shape
         primitive = PRIMITIVES[step.op]
+        # a primitive that never saturates (all but σ and tanh) has no rule to call per example
+        saturated = primitive.saturated if type(primitive).saturated is not Primitive.saturated else None
         rows.append((tuple(new), primitive.forward, tuple(sym_index[id(s)] for s in step.operands), result,
-                     params, _words(step), primitive.saturated))
+                     params, _words(step), saturated))
 
     for array in zeros:
         by_array[id(array)] = ("zeros", array.shape)
@@ -121,12 +123,13 @@ def replay(tape: Tape, inputs: dict[str, np.ndarray], loss: Callable):
     for new, forward, operands, result, params, words, saturated in tape.steps:
         for index, name, latex, (kind, key) in new:
             syms[index] = Sym(name, latex, inputs[key] if kind == "in" else results[key])
-        args = [syms[i] for i in operands]
-        value = forward(*[s.value for s in args], **params)
+        args = tuple([syms[i] for i in operands])
+        value = forward(*[s.value for s in args], **params) if params else forward(*[s.value for s in args])
         results.append(value)
         step_id, op, title, formula, why, span, name, latex = words
         sym = syms[result] = Sym(name, latex, value)
-        out.append(Step(step_id, op, title, formula, why, tuple(args), sym, tuple(saturated(value)), span))
+        out.append(Step(step_id, op, title, formula, why, args, sym,
+                        tuple(saturated(value)) if saturated is not None else (), span))
 
     def value(source: tuple) -> np.ndarray:
         kind, key = source

@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import url_for
 
 from . import export, frameworks
+from .cache import url_of
 from .pictures.mapping import mapping_view
 
 
 def framework_link(query: str | None, framework: str) -> str | None:
     """The example's page with the mapping onto `framework`'s layout drawn."""
-    return f"{url_for('page.index')}?{query}&framework={framework}" if query else None
+    return f"{url_of('page.index')}?{query}&framework={framework}" if query else None
 
 
 def layout_links(inp, query: str | None) -> list[dict] | None:
@@ -35,7 +36,7 @@ def export_urls(query: str | None = None, link_id: str | None = None) -> dict[st
         return {kind: url_for("yours.link_export", link_id=link_id, kind=kind) for kind in export.KINDS}
     if query is None:
         return None
-    return {kind: f"{url_for('yours.export_file', kind=kind)}?{query}" for kind in export.KINDS}
+    return {kind: f"{url_of('yours.export_file', kind=kind)}?{query}" for kind in export.KINDS}
 
 
 def export_view(inp, urls: dict | None) -> list[dict] | None:

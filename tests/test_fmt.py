@@ -172,6 +172,27 @@ def test_tiny_and_huge_values_show_four_significant_digits_at_most(x):
     assert value == x or abs(shown - Decimal(x)) <= Decimal("5e-4") * abs(Decimal(x)), text
 
 
+def fewest_digits(x: float) -> str:
+    """The definition, tried in turn: the shortest mantissa (1 to 3 significant digits) whose
+    text reads back as x, else 4 digits (the first form fmt wrote; it now counts repr's digits)."""
+    for decimals in range(3):
+        text = f"{x:.{decimals}e}"
+        if float(text) == x:
+            return text
+    return f"{x:.3e}"
+
+
+@given(finite.filter(lambda x: x != 0 and (abs(x) < 1e-4 or abs(x) >= 1e15)))
+@example(5e-324)
+@example(2.6142184467454783e-217)
+@example(1.25e-7)
+@example(1e15)
+@example(9.9995e-5)
+def test_tiny_and_huge_values_use_the_fewest_digits_that_read_back(x):
+    mantissa, power = fewest_digits(x).split("e")
+    assert fmt.latex(x) == rf"{mantissa} \times 10^{{{int(power)}}}"
+
+
 @pytest.mark.parametrize("x, text", [(5e-324, "5×10⁻³²⁴"), (1e-323, "1×10⁻³²³"), (-1.5e-323, "-1.5×10⁻³²³")])
 def test_subnormal_values_print_like_their_exact_text(x, text):
     # the value exact() writes (and the hover offers) is what the page shows
