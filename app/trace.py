@@ -41,7 +41,10 @@ import numpy as np
 from .primitives import PRIMITIVES
 
 
-@dataclass(frozen=True)
+# Sym and Step are values: nothing changes one once made. They are not frozen dataclasses only
+# because a frozen dataclass sets each field through object.__setattr__, which made building them
+# about six times as slow, and a new example's answer builds about a hundred (BENCHMARKS.md).
+@dataclass(slots=True)
 class Sym:
     """A named value on the whiteboard: `name` is the API/field name (`W_f`, `z_f`, `C_tilde`),
     `latex` the symbol as written in the math (`W_f`, `z_f`, `\\tilde{C}_t`)."""
@@ -58,7 +61,7 @@ class Sym:
         return f"Sym({self.name}={self.value.tolist()})"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Step:
     """One operation of the derivation.
 
