@@ -35,6 +35,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from . import parse_fast
 from .cells import VARIANTS, CellSpec
 from .fields import (ALL_FIELDS, ARRAY_FIELDS, BY_NAME, FIELDS, N_FIELDS, V1_FIELDS, VECTOR_FIELDS,
                      Inputs, uses)
@@ -217,7 +218,14 @@ def _infer_n(arrays: dict[str, np.ndarray]) -> int | None:
 def _used_fields(spec: CellSpec | None) -> tuple[str, ...]:
     """The array fields an example of this cell may have, in ARRAY_FIELDS order. An unknown
     variant (already an error) allows them all, so nothing else is blamed for it."""
-    return ARRAY_FIELDS if spec is None else tuple(name for name in ARRAY_FIELDS if uses(spec, name))
+    if spec is None:
+        return ARRAY_FIELDS
+    if VARIANTS.get(spec.name) is spec:  # asked three times per example: once per cell, at import
+        return _USED_FIELDS[spec.name]
+    return tuple(name for name in ARRAY_FIELDS if uses(spec, name))
+
+
+_USED_FIELDS = {spec.name: tuple(name for name in ARRAY_FIELDS if uses(spec, name)) for spec in VARIANTS.values()}
 
 
 def _names(items: list[str], last: str = "and") -> str:
@@ -451,16 +459,28 @@ def _T(value, errors: dict[str, str], json: bool = False) -> int | None:
 
 # ----------------------------------------------------------------------------- entry points
 
-def parse_text_fields(fields: Mapping[str, str]):
+def parse_text_fields(fields: Mapping[str, str], bulk: bool = True):
     """Form or query-string fields (text) → (Inputs, []) or (None, [{field, message}, …]).
     An empty field is a field not given (h_prev, C_prev: zeros). Keys that are not fields are
-    ignored."""
+    ignored. `bulk=False` takes the general path even for plain numbers (the tests compare)."""
     errors: dict[str, str] = {}
     concat = _setting("concat", fields.get("concat"), errors) or "hx"
     variant = _variant(fields.get("variant"), errors)
     options = _options(fields, errors)
     T = _T(fields.get("T"), errors)
-    arrays = {}
+    arrays, field_errors = text_field_arrays(fields, T, bulk)
+    return _finish(arrays, {**errors, **field_errors}, concat, variant, options)
+
+
+def text_field_arrays(fields: Mapping[str, str], T: int | None, bulk: bool = True):
+    """Each array field's text → ({name: array}, {name: message}); a field not given (empty) is
+    in neither. Plain numbers in every field (a link, the form as the app wrote it) are all
+    converted at once (parse_fast.py); otherwise each field the general way, which words the
+    errors."""
+    arrays = parse_fast.text_arrays(fields, T) if bulk else None
+    if arrays is not None:
+        return arrays, {}
+    arrays, errors = {}, {}
     for name in ARRAY_FIELDS:
         text = fields.get(name, "")
         try:
@@ -470,13 +490,14 @@ def parse_text_fields(fields: Mapping[str, str]):
         except FieldError as e:
             msg = str(e)
             errors[name] = msg if msg.startswith(name) else f"{name} {msg}"
-    return _finish(arrays, errors, concat, variant, options)
+    return arrays, errors
 
 
-def parse_json_fields(body) -> tuple[Inputs | None, list[dict]]:
+def parse_json_fields(body, bulk: bool = True) -> tuple[Inputs | None, list[dict]]:
     """A decoded JSON body → (Inputs, []) or (None, errors). Unknown keys are errors, so a
     typo like "Wf" is reported instead of silently ignored. null means "not given", except for
-    x and v1's LSTM weights where the variant needs them (as in v1: "W_f must be a JSON array …")."""
+    x and v1's LSTM weights where the variant needs them (as in v1: "W_f must be a JSON array …").
+    `bulk=False` takes the general path even for plain numbers (the tests compare)."""
     if not isinstance(body, dict):
         return None, [{"field": "body", "message": f"The request body must be a JSON object with "
                                                     f"the fields x, W_f, b_f, …; got {json_type(body)}."}]
@@ -496,15 +517,24 @@ def parse_json_fields(body) -> tuple[Inputs | None, list[dict]]:
     T = _T(body.get("T"), errors, json=True)
     # x and v1's LSTM weights stay "must be an array, not null" where the variant needs them
     needed = {"x"} | set(VARIANTS[variant if variant is not None else "lstm"].params) & set(V1_FIELDS)
-    arrays = {}
-    for name in ARRAY_FIELDS:
-        if name not in body or (name not in needed and body[name] is None):
-            continue
+    given = [name for name in ARRAY_FIELDS
+             if name in body and (name in needed or body[name] is not None)]
+    arrays, field_errors = json_field_arrays(body, given, T, bulk)
+    return _finish(arrays, {**errors, **field_errors}, concat, variant, options)
+
+
+def json_field_arrays(body: Mapping, names: list[str], T: int | None, bulk: bool = True):
+    """The array fields `names` of a decoded JSON body → ({name: array}, {name: message}).
+    Lists of plain numbers (what a client sends) are all converted at once (parse_fast.py);
+    otherwise each field the general way, which words the errors."""
+    arrays = parse_fast.json_arrays(body, names, T) if bulk else None
+    if arrays is not None:
+        return arrays, {}
+    arrays, errors = {}, {}
+    for name in names:
         try:
             rows = _json_rows(body[name], name)
             arrays[name] = _x_array(rows, json_number, T) if name == "x" else _to_array(name, rows, json_number)
         except FieldError as e:
             errors[name] = str(e)
-    return _finish(arrays, errors, concat, variant, options)
-
-
+    return arrays, errors
