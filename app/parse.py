@@ -204,12 +204,12 @@ def _x_array(rows: list[list], number, T: int | None) -> np.ndarray:
 def _infer_n(arrays: dict[str, np.ndarray]) -> int | None:
     """n (the number of cell states) as most fields say it is: h_prev, C_prev and the b's by
     their length, the W's by their rows. On a tie, the earlier field in N_FIELDS wins."""
-    votes = Counter()
-    for name in N_FIELDS:
-        if name in arrays:
-            votes[arrays[name].shape[0]] += 1
-    if not votes:
+    sizes = [arrays[name].shape[0] for name in N_FIELDS if name in arrays]
+    if not sizes:
         return None
+    if sizes.count(sizes[0]) == len(sizes):  # all agree, as in every valid example: no vote
+        return sizes[0]
+    votes = Counter(sizes)
     best = max(votes.values())
     return next(arrays[name].shape[0] for name in N_FIELDS
                 if name in arrays and votes[arrays[name].shape[0]] == best)
