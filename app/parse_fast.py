@@ -118,19 +118,16 @@ def _assemble(rows_of: dict[str, list], T: int | None, convert) -> dict[str, np.
         return None
     # Each field's array is a view of its own slice (no two overlap): a copy each would cost
     # more than the rest of this module.
-    return {name: values[start:end].reshape(shape) for name, start, end, shape in spans}
+    return {name: values[start:end] if len(shape) == 1 else values[start:end].reshape(shape)
+            for name, start, end, shape in spans}
 
 
 def _shape(name: str, rows: list, T: int | None) -> tuple[int, ...] | None:
     """The shape the general path (`parse._to_array`, `parse._x_array`) gives these rows, when
     it gives one without an error and from the rows in order; else None."""
-    widths = set(map(len, rows))
-    if len(widths) != 1:
+    r, c = len(rows), len(rows[0])
+    if c == 0 or (r > 1 and len(set(map(len, rows))) != 1):
         return None  # ragged (or a column with blank rows): the general path
-    (c,) = widths
-    r = len(rows)
-    if c == 0:
-        return None
     if name == "x":
         return _x_shape(r, c, T)
     if name in VECTOR_FIELDS:
