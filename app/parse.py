@@ -220,7 +220,7 @@ def _used_fields(spec: CellSpec | None) -> tuple[str, ...]:
     variant (already an error) allows them all, so nothing else is blamed for it."""
     if spec is None:
         return ARRAY_FIELDS
-    if VARIANTS.get(spec.name) is spec:  # asked three times per example: once per cell, at import
+    if VARIANTS.get(spec.name) is spec:  # asked three times per example: made once per cell, at import
         return _USED_FIELDS[spec.name]
     return tuple(name for name in ARRAY_FIELDS if uses(spec, name))
 

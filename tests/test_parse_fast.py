@@ -4,6 +4,7 @@ random valid and invalid text and JSON; and it is the path plain numbers take.""
 import json
 import math
 import struct
+from collections.abc import Mapping
 
 import numpy as np
 import pytest
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 
 from app import fmt, parse_fast, permalink, presets
 from app.example import as_json
-from app.fields import ARRAY_FIELDS, MATRIX_FIELDS
-from app.parse import (json_field_arrays, parse_json_fields, parse_text_fields, text_field_arrays)
+from app.fields import ALL_FIELDS, ARRAY_FIELDS, MATRIX_FIELDS
+from app.parse import json_field_arrays, parse_json_fields, parse_text_fields, text_field_arrays
 
 CAP = 1e6
 
@@ -254,3 +255,22 @@ def test_unusual_structure_is_linear_in_the_texts_length():
     """A long text is refused in one pass (no backtracking): 250 KB of digits ending in a letter."""
     text = ",".join(["1" * 99] * 2500) + "x"
     assert parse_fast.text_arrays({"x": text}, None) is None
+
+
+def test_each_fields_array_has_its_own_memory():
+    """The arrays are slices of one conversion: no two overlap, so no field can change another."""
+    inp = presets.random_example(3, 2, 5)
+    arrays = parse_fast.text_arrays(permalink.field_text(inp), None)
+    for name, a in arrays.items():
+        for other, b in arrays.items():
+            assert name == other or not np.shares_memory(a, b)
+    arrays["W_f"][:] = 7.0
+    assert bits(arrays["b_f"]) == bits(inp["b_f"]) and bits(arrays["W_i"]) == bits(inp["W_i"])
+
+
+@pytest.mark.parametrize("inp", [presets.QUESTION, presets.variant_example("gru", T=2, output=1)], ids=repr)
+def test_name_in_inputs_answers_as_a_mapping_does(inp):
+    for name in (*ALL_FIELDS, "nope", "", 3, None):
+        assert (name in inp) == Mapping.__contains__(inp, name) == (name in inp.arrays)
+    with pytest.raises(TypeError):
+        [] in inp  # unhashable: as for a dict
