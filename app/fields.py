@@ -152,6 +152,11 @@ class Inputs(Mapping):
     def __getitem__(self, name: str) -> np.ndarray:
         return self.arrays[name]
 
+    def __contains__(self, name) -> bool:
+        # Mapping's own asks self[name] and catches the KeyError: an exception for each field an
+        # example does not have, and the renderers ask about every field of the table.
+        return name in self.arrays
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.arrays)
 

@@ -29,28 +29,21 @@ optional:
 """
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
 
+from . import parse_fast
 from .cells import VARIANTS, CellSpec
 from .fields import (ALL_FIELDS, ARRAY_FIELDS, BY_NAME, FIELDS, N_FIELDS, V1_FIELDS, VECTOR_FIELDS,
                      Inputs, uses)
+# The number reader and the caps (number.py); the other parsers (parse_framework.py, yours.py)
+# read FieldError, parse_number, json_number and json_type from here too.
+from .number import (MAX_ABS, MAX_DIM, MAX_K, MAX_NUMBER_CHARS, MAX_T, FieldError, clip, json_number,
+                     json_type, parse_number)
 
-MAX_DIM = 32  # m, n <= 32: a 32×64 matrix is already more than a page can show usefully
-MAX_ABS = 1e6  # |value| <= 1e6 keeps every W·v + b far from float64 overflow
-MAX_NUMBER_CHARS = 100  # a number within the cap, even at full float64 precision, needs ~25
-
-MAX_T = 20  # time steps: every step of every one is on the page
-MAX_K = 32  # outputs of the output layer, like n and m
-
-
-# \d+(?:\.\d*)?, not \d+\.?\d*: that one can split a digit run between its two quantifiers in as
-# many ways as it has digits, O(L²) steps on a long token that is not a number.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _GROUP = re.compile(r"\[([^\[\]]*)\]")  # an innermost [...]: a row (or rows split by ;)
 _BETWEEN_GROUPS = re.compile(r"[\s,;\[\]]*")  # what may stand between/around [..] groups
 _LATEX_WRAPPERS = re.compile(
@@ -63,52 +56,6 @@ _LATEX_POWER = re.compile(r"(?<!\s)\s*\\(?:times|cdot)\s*10\^\{?([+-]?\d+)\}?", 
 _LATEX_MARK = re.compile(r"\^\{\\ast\}")
 _ROW_SEPARATOR = re.compile(r"\\\\|;|\n")
 _ENTRY_SEPARATOR = re.compile(r"\s*[,&]\s*|\s+")
-
-
-class FieldError(ValueError):
-    """A message about one field, already a whole sentence."""
-
-
-# ---------------------------------------------------------------------------- numbers
-
-def parse_number(token: str, where: str) -> float:
-    """One ASCII decimal number, finite and within the cap. `where` names it in messages
-    ("x entry 2")."""
-    if len(token) > MAX_NUMBER_CHARS:
-        raise FieldError(f"{where} is '{_clip(token)}', {len(token):,} characters long; write numbers in at "
-                         f"most {MAX_NUMBER_CHARS} characters (values are between -1e6 and 1e6).")
-    if not _NUMBER.fullmatch(token):
-        raise FieldError(f"{where} is '{_clip(token)}', which is not a number. {_hint(token)}")
-    value = float(token)
-    if not math.isfinite(value):
-        raise FieldError(f"{where} is {_clip(token)}, too large even for float64; "
-                         f"values must be between -1e6 and 1e6.")
-    return _check_cap(value, where, token)
-
-
-def _check_cap(value: float, where: str, shown: str) -> float:
-    # `shown` is the number as given: {value:g} would write 1000001 as 1e+06, inside the cap.
-    if abs(value) > MAX_ABS:
-        raise FieldError(f"{where} is {_clip(shown)}, over the cap: values must be between "
-                         f"-1e6 and 1e6.")
-    return value
-
-
-def _hint(token: str) -> str:
-    low = token.strip().lower().lstrip("+-")
-    if low in ("nan", "inf", "infinity"):
-        return "NaN and infinity cannot be used; expected a finite decimal number like 0.5."
-    if "_" in token:
-        return "Write the digits without underscores (1000, not 1_000)."
-    if any(ch.isdigit() and not ch.isascii() for ch in token):
-        return "Use the ASCII digits 0-9."
-    if token.startswith("0x") or token.startswith("0X"):
-        return "Write numbers in decimal."
-    return "Expected a decimal number like 3, -0.5 or 1e-3."
-
-
-def _clip(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ------------------------------------------------------------------------------- text
@@ -138,7 +85,7 @@ def split_text(text: str) -> list[list[str]]:
         tokens = _ENTRY_SEPARATOR.split(line)
         if "" in tokens:
             raise FieldError(f"row {len(rows) + 1} has an empty entry: two separators with no "
-                             f"number between them ('{_clip(line)}').")
+                             f"number between them ('{clip(line)}').")
         rows.append(tokens)
     return rows
 
@@ -148,7 +95,7 @@ def split_text(text: str) -> list[list[str]]:
 def _json_rows(value, field: str) -> list[list]:
     """A JSON value as rows of numbers: [1, 2] is one row, [[1], [2]] two rows."""
     if not isinstance(value, list):
-        raise FieldError(f"{field} must be a JSON array of numbers, not {_json_type(value)}.")
+        raise FieldError(f"{field} must be a JSON array of numbers, not {json_type(value)}.")
     if value and all(isinstance(row, list) for row in value):
         for row in value:
             for item in row:
@@ -159,43 +106,11 @@ def _json_rows(value, field: str) -> list[list]:
     if any(isinstance(item, list) for item in value):
         k, other = next((k, item) for k, item in enumerate(value) if not isinstance(item, list))
         if isinstance(other, bool) or not isinstance(other, (int, float)):
-            raise FieldError(f"{field} row {k + 1} is {_json_type(other)}, not an array of numbers.")
+            raise FieldError(f"{field} row {k + 1} is {json_type(other)}, not an array of numbers.")
         raise FieldError(f"{field} mixes numbers and arrays; expected a list of numbers or a "
                          f"list of rows of numbers.")
     return [value] if value else []
 
-
-def _json_number(item, where: str) -> float:
-    # bool is a subclass of int in Python: exclude it first.
-    if isinstance(item, bool) or not isinstance(item, (int, float)):
-        raise FieldError(f"{where} is {_json_type(item)}, not a number.")
-    try:
-        value = float(item)
-    except OverflowError:  # a JSON integer with 400 digits
-        raise FieldError(f"{where} is too large; values must be between -1e6 and 1e6.") from None
-    if math.isnan(value):  # NaN in the JSON text (which strict JSON does not allow either)
-        raise FieldError(f"{where} is NaN, which is not a number; values must be finite numbers "
-                         f"between -1e6 and 1e6.")
-    if not math.isfinite(value):  # Infinity, or a literal like 1e309 that float64 cannot hold
-        raise FieldError(f"{where} is infinite (or too large even for float64); values must be "
-                         f"between -1e6 and 1e6.")
-    if abs(value) <= MAX_ABS:  # (repr, slow, only for the message: the number as it was sent)
-        return value
-    return _check_cap(value, where, repr(item))
-
-
-def _json_type(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean (true/false)"
-    if isinstance(value, str):
-        return f"a string ('{_clip(value)}'; numbers go without quotes)"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    return "a number"
 
 
 # ------------------------------------------------------------------------------ shapes
@@ -289,12 +204,12 @@ def _x_array(rows: list[list], number, T: int | None) -> np.ndarray:
 def _infer_n(arrays: dict[str, np.ndarray]) -> int | None:
     """n (the number of cell states) as most fields say it is: h_prev, C_prev and the b's by
     their length, the W's by their rows. On a tie, the earlier field in N_FIELDS wins."""
-    votes = Counter()
-    for name in N_FIELDS:
-        if name in arrays:
-            votes[arrays[name].shape[0]] += 1
-    if not votes:
+    sizes = [arrays[name].shape[0] for name in N_FIELDS if name in arrays]
+    if not sizes:
         return None
+    if sizes.count(sizes[0]) == len(sizes):  # all agree, as in every valid example: no vote
+        return sizes[0]
+    votes = Counter(sizes)
     best = max(votes.values())
     return next(arrays[name].shape[0] for name in N_FIELDS
                 if name in arrays and votes[arrays[name].shape[0]] == best)
@@ -303,7 +218,14 @@ def _infer_n(arrays: dict[str, np.ndarray]) -> int | None:
 def _used_fields(spec: CellSpec | None) -> tuple[str, ...]:
     """The array fields an example of this cell may have, in ARRAY_FIELDS order. An unknown
     variant (already an error) allows them all, so nothing else is blamed for it."""
-    return ARRAY_FIELDS if spec is None else tuple(name for name in ARRAY_FIELDS if uses(spec, name))
+    if spec is None:
+        return ARRAY_FIELDS
+    if VARIANTS.get(spec.name) is spec:  # asked three times per example: made once per cell, at import
+        return _USED_FIELDS[spec.name]
+    return tuple(name for name in ARRAY_FIELDS if uses(spec, name))
+
+
+_USED_FIELDS = {spec.name: tuple(name for name in ARRAY_FIELDS if uses(spec, name)) for spec in VARIANTS.values()}
 
 
 def _names(items: list[str], last: str = "and") -> str:
@@ -483,7 +405,7 @@ def _setting(name: str, value, errors: dict[str, str]) -> str | None:
         return None
     if isinstance(value, str) and value in field.choices:
         return value
-    got = f"got {_clip(value)!r}" if isinstance(value, str) else f"not {_json_type(value)}"
+    got = f"got {clip(value)!r}" if isinstance(value, str) else f"not {json_type(value)}"
     errors[name] = f"{name} must be {field.expects}; {got}."
     return None
 
@@ -506,10 +428,10 @@ def _variant(value, errors: dict[str, str]) -> str | None:
         return "lstm"
     if isinstance(value, str) and value in VARIANTS:
         return value
-    got = _clip(value) if isinstance(value, str) else None
+    got = clip(value) if isinstance(value, str) else None
     choices = [spec.choice for spec in VARIANTS.values()]
     errors["variant"] = (f"variant must be {_names(choices, 'or')}; "
-                         + (f"got {got!r}." if got is not None else f"not {_json_type(value)}."))
+                         + (f"got {got!r}." if got is not None else f"not {json_type(value)}."))
     return None
 
 
@@ -523,13 +445,13 @@ def _T(value, errors: dict[str, str], json: bool = False) -> int | None:
         # len first: int() of thousands of digits is slow, and past 4,300 an error
         if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= MAX_T:
             return int(text)
-        got = f"got {_clip(value)!r}"
+        got = f"got {clip(value)!r}"
     elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_T:
         return value
     elif isinstance(value, int) and not isinstance(value, bool):
-        got = f"got {_clip(str(value))}"
+        got = f"got {clip(str(value))}"
     else:
-        got = f"not {_json_type(value)}"
+        got = f"not {json_type(value)}"
     errors["T"] = (f"T must be a whole number from 1 to {MAX_T}: the number of time steps, one row of "
                    f"x each (at most {MAX_T}); {got}.")
     return None
@@ -537,16 +459,28 @@ def _T(value, errors: dict[str, str], json: bool = False) -> int | None:
 
 # ----------------------------------------------------------------------------- entry points
 
-def parse_text_fields(fields: Mapping[str, str]):
+def parse_text_fields(fields: Mapping[str, str], bulk: bool = True):
     """Form or query-string fields (text) → (Inputs, []) or (None, [{field, message}, …]).
     An empty field is a field not given (h_prev, C_prev: zeros). Keys that are not fields are
-    ignored."""
+    ignored. `bulk=False` takes the general path even for plain numbers (the tests compare)."""
     errors: dict[str, str] = {}
     concat = _setting("concat", fields.get("concat"), errors) or "hx"
     variant = _variant(fields.get("variant"), errors)
     options = _options(fields, errors)
     T = _T(fields.get("T"), errors)
-    arrays = {}
+    arrays, field_errors = text_field_arrays(fields, T, bulk)
+    return _finish(arrays, {**errors, **field_errors}, concat, variant, options)
+
+
+def text_field_arrays(fields: Mapping[str, str], T: int | None, bulk: bool = True):
+    """Each array field's text → ({name: array}, {name: message}); a field not given (empty) is
+    in neither. Plain numbers in every field (a link, the form as the app wrote it) are all
+    converted at once (parse_fast.py); otherwise each field the general way, which words the
+    errors."""
+    arrays = parse_fast.text_arrays(fields, T) if bulk else None
+    if arrays is not None:
+        return arrays, {}
+    arrays, errors = {}, {}
     for name in ARRAY_FIELDS:
         text = fields.get(name, "")
         try:
@@ -556,24 +490,25 @@ def parse_text_fields(fields: Mapping[str, str]):
         except FieldError as e:
             msg = str(e)
             errors[name] = msg if msg.startswith(name) else f"{name} {msg}"
-    return _finish(arrays, errors, concat, variant, options)
+    return arrays, errors
 
 
-def parse_json_fields(body) -> tuple[Inputs | None, list[dict]]:
+def parse_json_fields(body, bulk: bool = True) -> tuple[Inputs | None, list[dict]]:
     """A decoded JSON body → (Inputs, []) or (None, errors). Unknown keys are errors, so a
     typo like "Wf" is reported instead of silently ignored. null means "not given", except for
-    x and v1's LSTM weights where the variant needs them (as in v1: "W_f must be a JSON array …")."""
+    x and v1's LSTM weights where the variant needs them (as in v1: "W_f must be a JSON array …").
+    `bulk=False` takes the general path even for plain numbers (the tests compare)."""
     if not isinstance(body, dict):
         return None, [{"field": "body", "message": f"The request body must be a JSON object with "
-                                                    f"the fields x, W_f, b_f, …; got {_json_type(body)}."}]
+                                                    f"the fields x, W_f, b_f, …; got {json_type(body)}."}]
     errors: dict[str, str] = {}
     for key in body:
         if key not in ALL_FIELDS:
-            errors.setdefault("body", f"Unknown field {_clip(key)!r}; the fields are "
+            errors.setdefault("body", f"Unknown field {clip(key)!r}; the fields are "
                                       f"{', '.join(ALL_FIELDS)}.")
     concat_value = body.get("concat")
     if concat_value is not None and not isinstance(concat_value, str):
-        errors["concat"] = f"concat must be the string \"hx\" or \"xh\", not {_json_type(concat_value)}."
+        errors["concat"] = f"concat must be the string \"hx\" or \"xh\", not {json_type(concat_value)}."
         concat = "hx"
     else:
         concat = _setting("concat", concat_value, errors) or "hx"
@@ -582,18 +517,24 @@ def parse_json_fields(body) -> tuple[Inputs | None, list[dict]]:
     T = _T(body.get("T"), errors, json=True)
     # x and v1's LSTM weights stay "must be an array, not null" where the variant needs them
     needed = {"x"} | set(VARIANTS[variant if variant is not None else "lstm"].params) & set(V1_FIELDS)
-    arrays = {}
-    for name in ARRAY_FIELDS:
-        if name not in body or (name not in needed and body[name] is None):
-            continue
+    given = [name for name in ARRAY_FIELDS
+             if name in body and (name in needed or body[name] is not None)]
+    arrays, field_errors = json_field_arrays(body, given, T, bulk)
+    return _finish(arrays, {**errors, **field_errors}, concat, variant, options)
+
+
+def json_field_arrays(body: Mapping, names: list[str], T: int | None, bulk: bool = True):
+    """The array fields `names` of a decoded JSON body → ({name: array}, {name: message}).
+    Lists of plain numbers (what a client sends) are all converted at once (parse_fast.py);
+    otherwise each field the general way, which words the errors."""
+    arrays = parse_fast.json_arrays(body, names, T) if bulk else None
+    if arrays is not None:
+        return arrays, {}
+    arrays, errors = {}, {}
+    for name in names:
         try:
             rows = _json_rows(body[name], name)
-            arrays[name] = _x_array(rows, _json_number, T) if name == "x" else _to_array(name, rows, _json_number)
+            arrays[name] = _x_array(rows, json_number, T) if name == "x" else _to_array(name, rows, json_number)
         except FieldError as e:
             errors[name] = str(e)
-    return _finish(arrays, errors, concat, variant, options)
-
-
-# For the other parsers of JSON bodies (`parse_framework.py`): the same number check and words.
-json_number = _json_number
-json_type = _json_type
+    return arrays, errors

@@ -54,10 +54,11 @@ def field_text(inp: Inputs, sep: str = ", ", row_sep: str = "\n") -> dict[str, s
         out["T"] = str(inp.T)
     # x is a one-line field in the form, so its time steps are split by ; there too
     x_row_sep = row_sep if row_sep == ";" else "; "
+    arrays = inp.arrays
     for name in ARRAY_FIELDS:
-        if name not in inp:
+        value = arrays.get(name)
+        if value is None:
             continue
-        value = inp[name]
         text = _remembered_text if value.size <= _REMEMBERED_ENTRIES else _array_text
         out[name] = text(value.tobytes(), value.shape, sep, x_row_sep if name == "x" else row_sep)
     return out
