@@ -147,12 +147,12 @@ def _plain(latex: str) -> str:
 
 # ------------------------------------------------------------------ one view per primitive
 
-def _expr_and_lines(step: Step, mats: Matrices) -> tuple[Markup, list[str]]:
+def _expr_and_lines(step: Step, mats: Matrices) -> tuple[str, list[str]]:
     """What the whiteboard shows for one step (its primitive's `whiteboard`, primitives.py):
     terms like [W, "·", v, "=", W·v], each an operator or a matrix, as one piece of HTML; and
     the arithmetic written out entry by entry."""
     terms, lines = PRIMITIVES[step.op].whiteboard(step)
-    return Markup("".join([_term(term, mats) for term in terms])), lines
+    return "".join([_term(term, mats) for term in terms]), lines
 
 
 def _term(term, mats: Matrices) -> str:
@@ -168,11 +168,9 @@ def _op_html(term: str) -> str:
     return f'<span class="op">{esc(term)}</span>'
 
 
-def _items(lines: list[str]) -> Markup:
+def _items(lines: list[str]) -> str:
     """The lines as <li>s, escaped in one call (a line never holds a newline)."""
-    if not lines:
-        return Markup("")
-    return Markup("<li>" + esc("\n".join(lines)).replace("\n", "</li><li>") + "</li>")
+    return "<li>" + esc("\n".join(lines)).replace("\n", "</li><li>") + "</li>" if lines else ""
 
 
 @lru_cache(maxsize=1024)  # a step's title is the same on every page of its cell
@@ -213,37 +211,57 @@ def plain_text(latex: str) -> str:
 
 def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
     """A step as the page shows it: its id and titles (for the step list), its curve, and its
-    <article> as ready HTML (`html`)."""
-    group, title, plain_title = step_heading(step.title)
+    <article> as ready HTML (`html`, a str: `groups_view` joins the articles and marks the
+    group's section safe once, instead of a Markup object per piece)."""
+    head, tail, group, plain_title = _article_words(step.id, step.op, step.title, step.formula, step.why)
     expr, lines = _expr_and_lines(step, mats)
     curve = pictures.curve(step)
-    html = step_html(step, title, expr, lines, curve_svg(curve) if curve is not None else "",
-                     step_latex(step, mats.latex), [latex_to_html(note) for note in notes])
+    html = step_html(step, head, expr, lines, curve_svg(curve) if curve is not None else "",
+                     step_latex(step, mats.latex), notes, tail)
     return View(id=step.id, op=step.op, group=group, plain_title=plain_title, curve=curve, html=html)
 
 
-def step_html(step: Step, title: Markup, expr: Markup, lines: list[str], curve: str, latex: str,
-              notes: list[Markup]) -> Markup:
-    """One step's <article>: its title and formula, why, the expression with its matrices, its
-    curve, the arithmetic entry by entry (folded when long), the saturation legend, the notes and
-    the LaTeX. Written as one string (whitespace between elements a newline): as a Jinja loop
-    body this markup cost more per step than computing the step."""
-    out = [f'<article class="step" id="{esc(step.id)}" data-step="{esc(step.id)}" data-op="{step.op}">\n'
-           f'<h4>{title} <span class="formula">{latex_to_html(step.formula)}</span></h4>\n'
-           f'<p class="why">{latex_to_html(step.why)}</p>\n'
-           f'<div class="expr">{expr}</div>\n{curve}\n']
+# A step's words (id, title, formula, why) depend on its cell and shape, never on a number: the
+# same on every page of that cell (a new example, a live edit), so the start and the end of its
+# <article> are written once and remembered (a few hundred distinct steps across every variant).
+@lru_cache(maxsize=2048)
+def _article_words(step_id: str, op: str, title: str, formula: str, why: str) -> tuple[str, str, str, str]:
+    """(the <article>'s opening up to its expression, the opening of its LaTeX block, the
+    step's group, its title as plain text)."""
+    group, title_html, plain_title = step_heading(title)
+    sid = esc(step_id)
+    head = (f'<article class="step" id="{sid}" data-step="{sid}" data-op="{op}">\n'
+            f'<h4>{title_html} <span class="formula">{latex_to_html(formula)}</span></h4>\n'
+            f'<p class="why">{latex_to_html(why)}</p>\n<div class="expr">')
+    tail = f'\n<details class="latex"><summary>LaTeX</summary><pre data-title="{esc(title)}">'
+    return head, tail, group, plain_title
+
+
+_SATURATED_LEGEND = ('<p class="legend"><span class="sat">1</span> marks a saturated entry: float64 rounds '
+                     'the true value to exactly the limit. Hover it for the true distance.</p>\n')
+
+
+def step_html(step: Step, head: str, expr: str, lines: list[str], curve: str, latex: str,
+              notes: list[str], tail: str) -> str:
+    """One step's <article>: its title and formula, why (`head`), the expression with its
+    matrices, its curve, the arithmetic entry by entry (folded when long), the saturation
+    legend, the notes and the LaTeX (`tail` opens its block). Written as one string (whitespace
+    between elements a newline): as a Jinja loop body this markup cost more per step than
+    computing the step."""
+    out = [head, expr, "</div>\n", curve, "\n"]
     if lines:
         # products: one per entry of the matrix; entry-by-entry lines of a matrix: one per entry
         size = max(s.value.size for s in step.operands) if PRIMITIVES[step.op].products else len(lines)
         out.append(f'<details class="sums"{"" if size > FOLD_ABOVE else " open"}>\n'
                    f'<summary>Entry by entry ({len(lines)})</summary>\n<ol>{_items(lines)}</ol>\n</details>\n')
     if any(step.saturated):
-        out.append('<p class="legend"><span class="sat">1</span> marks a saturated entry: float64 rounds '
-                   'the true value to exactly the limit. Hover it for the true distance.</p>\n')
-    out.extend(f'<p class="note">{note}</p>' for note in notes)
-    out.append(f'\n<details class="latex"><summary>LaTeX</summary><pre data-title="{esc(step.title)}">'
-               f'{esc(latex)}</pre></details>\n</article>')
-    return Markup("".join(out))
+        out.append(_SATURATED_LEGEND)
+    for note in notes:
+        out.append(f'<p class="note">{latex_to_html(note)}</p>')
+    out.append(tail)
+    out.append(esc(latex))
+    out.append("</pre></details>\n</article>")
+    return "".join(out)
 
 
 def groups_view(steps: list[Step], notes: dict[str, list[str]], render=None) -> list[View]:
