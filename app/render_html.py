@@ -24,6 +24,18 @@ from .primitives import FOLD_ABOVE, PRIMITIVES, Marked
 from .render_svg import curve_svg, diagram_svg
 from .trace import Step, Sym
 
+class ViewDict(dict):
+    """A dict the templates read by attribute (`view.groups`, `view.dims.n`): Jinja tries
+    getattr before the key, and on a plain dict each of those is an AttributeError raised and
+    caught (about forty on a page). Still a dict for Python callers."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 _LATEX_SYMBOLS = (
     (r"\tilde{C}", "C\u0303"), (r"\tilde{h}", "h\u0303"), (r"\cdot", "·"), (r"\circ", "∘"),
     (r"\sigma", "σ"), (r"\tanh", "tanh"), (r"\left", ""), (r"\right", ""), (r"^\top", "ᵀ"),
@@ -341,8 +353,8 @@ def _dimensions(variant: str, concat: str, n: int, m: int, T: int | None, k: int
     columns_html = Markup(f'<thead><tr><th scope="row">Symbol</th>{symbols}</tr></thead>\n<tbody>'
                           f'<tr><th scope="row">Shape</th>{shapes}</tr>\n'
                           f'<tr class="what"><th scope="row">What it is</th>{meanings}</tr></tbody>')
-    return {"rows": rows, "columns_html": columns_html, "n": n, "m": m, "params": params,
-            "order": "[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]"}
+    return ViewDict(rows=rows, columns_html=columns_html, n=n, m=m, params=params,
+                    order="[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]")
 
 
 _BRACED_SUB = re.compile(r"_\{([^{}]*)\}")
@@ -372,9 +384,9 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     shown = steps if time is None else budget.at_time(steps, time)
     if only is not None:
         shown = [s for s in shown if s.id in only]
-    view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes, asking and asking.render),
+    view = ViewDict({"dims": dimensions_view(inp), "groups": groups_view(shown, notes, asking and asking.render),
             "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
-            "chain": None}
+            "chain": None})
     hidden = frozenset(asking.owner) if asking is not None else frozenset()
     if hidden:  # practice: the timeline and the unrolled chain carry every h_t and C_t
         view["timeline"] = []
@@ -385,8 +397,8 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
             ids.setdefault(budget.time_of(step.id), []).append(step.id)
         view["chain"] = pictures.chain(spec.picture_name, res.timesteps, ids, spec.has_cell_state)
     if part == "backward":
-        return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
-                "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None}
+        return ViewDict({**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
+                         "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None})
     if spec.diagram is not None:
         # A sequence: the cell with each time step's values (those on this page), the one of the
         # step being read shown (static/app.js); without a script, the first.

@@ -7,6 +7,7 @@ from flask import url_for
 
 from . import export, frameworks
 from .pictures.mapping import mapping_view
+from .render_html import ViewDict
 
 
 def framework_link(query: str | None, framework: str) -> str | None:
@@ -19,7 +20,7 @@ def layout_links(inp, query: str | None) -> list[dict] | None:
     if inp is None or query is None:
         return None
     have = [f for f in frameworks.FRAMEWORKS if _has_cell(f, inp.variant)]
-    return [{"title": frameworks.TITLES[f], "url": framework_link(query, f)} for f in have]
+    return [ViewDict(title=frameworks.TITLES[f], url=framework_link(query, f)) for f in have]
 
 
 def _has_cell(framework: str, variant: str) -> bool:
@@ -42,7 +43,7 @@ def export_view(inp, urls: dict | None) -> list[dict] | None:
     """The page's export links: each kind's URL, or the sentence why there is none."""
     if urls is None or inp is None:
         return None
-    return [{"kind": kind, "title": export.TITLES[kind], "url": urls[kind], "why": export.unavailable(kind, inp)}
+    return [ViewDict(kind=kind, title=export.TITLES[kind], url=urls[kind], why=export.unavailable(kind, inp))
             for kind in export.KINDS]
 
 
