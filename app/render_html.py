@@ -82,18 +82,21 @@ def _td_saturated(x: float, cls: str, why: str) -> str:
 # around 0 for most values, scaled to the matrix's own largest |entry|; σ outputs on the fixed
 # sequential scale s0…s10 (0 to 1), tanh outputs on the diverging scale fixed at −1…1.
 _RANGE_TEXT = {"sigmoid": "0 … 1", "tanh": "−1 … 1"}
+_DIVERGING = {k: f"d{k}" for k in range(-5, 6)}  # the class names, written once
+_SEQUENTIAL = {k: f"s{k}" for k in range(11)}
 
 
 def _tones(xs: list[float], scale: str | None) -> tuple[list[str], str]:
     """Each entry's colour class, and the range the legend states."""
     if scale == "sigmoid":
-        return [f"s{round(10 * x)}" for x in xs], _RANGE_TEXT["sigmoid"]
+        return [_SEQUENTIAL[round(10 * x)] for x in xs], _RANGE_TEXT["sigmoid"]
     if scale == "tanh":
-        return [f"d{round(5 * x)}" for x in xs], _RANGE_TEXT["tanh"]
+        return [_DIVERGING[round(5 * x)] for x in xs], _RANGE_TEXT["tanh"]
     top = max(map(abs, xs), default=0.0)
     if top == 0:
         return ["d0"] * len(xs), "all zero"
-    return [f"d{round(5 * x / top)}" for x in xs], f"−{fmt.show(top)} … {fmt.show(top)}"
+    shown = fmt.show(top)
+    return [_DIVERGING[round(5 * x / top)] for x in xs], f"−{shown} … {shown}"
 
 
 class Matrices:
@@ -104,52 +107,62 @@ class Matrices:
     (`latex.step_latex`'s memo): the page keeps the steps alive while it renders."""
 
     def __init__(self, fields: tuple[str, ...] = ()):
-        self._html: dict[int, Markup] = {}
+        self._html: dict[int, str] = {}
         self._fields = fields  # symbols that are form fields: their tables can be edited in place
         self.latex: dict[int, str] = {}
 
-    def html(self, sym: Sym, saturated: list[str] | None = None, scale: str | None = None) -> Markup:
+    def html(self, sym: Sym, saturated: list[str] | None = None, scale: str | None = None) -> str:
         """`saturated`: per entry, why it is saturated (shown on hover), or "" if it is not."""
-        key = id(sym)
-        if key not in self._html:
-            self._html[key] = matrix_html(sym, saturated, scale, sym.name in self._fields)
-        return self._html[key]
+        html = self._html.get(id(sym))
+        if html is None:
+            html = self._html[id(sym)] = matrix_html(sym, saturated, scale, sym.name in self._fields)
+        return html
 
 
 def matrix_html(sym: Sym, saturated: list[str] | None = None, scale: str | None = None,
-                editable: bool = False) -> Markup:
+                editable: bool = False) -> str:
     """A vector (always a column) or a matrix like the seed's bmatrix: brackets (CSS), aligned
     numbers, a caption with its symbol, shape and colour range. Written here as one string,
     each number formatted once (`_td`): a Jinja macro with a loop per cell cost more than the
     rest of the page. An input field's table names it (data-field), so the page's script can
-    let you edit it in place."""
+    let you edit it in place. (A str: the page marks its sections safe once they are whole.)"""
     value = sym.value
-    return _matrix_html(tuple(value.ravel().tolist()), value.shape, sym.latex, sym.name if editable else "",
-                        scale, tuple(saturated) if saturated else ())
+    return _matrix_html(tuple(value.tolist() if value.ndim == 1 else value.ravel().tolist()), value.shape,
+                        sym.latex, sym.name if editable else "", scale, tuple(saturated) if saturated else ())
 
 
 # By content (the entries, the symbol and how it is drawn), across requests: an edit changes
 # one field, and the other inputs' tables (the weights, mostly) come back unchanged.
 @lru_cache(maxsize=1024)
 def _matrix_html(xs: tuple[float, ...], shape: tuple[int, ...], latex: str, field: str, scale: str | None,
-                 saturated: tuple[str, ...]) -> Markup:
+                 saturated: tuple[str, ...]) -> str:
     tones, range_text = _tones(xs, scale)
     if len(shape) == 1:
-        cells = [_td_saturated(x, tone, why) if why else _td(x, tone)
-                 for x, tone, why in zip(xs, tones, saturated or [""] * len(xs))]
+        if saturated:
+            cells = [_td_saturated(x, tone, why) if why else _td(x, tone) for x, tone, why in zip(xs, tones, saturated)]
+        else:
+            cells = list(map(_td, xs, tones))  # no Python loop per entry: _td is the C lru_cache
         body = "<tr>" + "</tr><tr>".join(cells) + "</tr>" if cells else ""
-        shape_text, kind = f"{shape[0]}×1", f"column vector of {shape[0]}"
     else:
-        cells = [_td(x, tone) for x, tone in zip(xs, tones)]
+        cells = list(map(_td, xs, tones))
         cols = shape[1]
         body = "".join(["<tr>" + "".join(cells[i:i + cols]) + "</tr>" for i in range(0, len(cells), cols)])
+    head, caption = _matrix_words(latex, shape, field)
+    return f'{head}{body}{caption}{esc(range_text)}</span></figcaption></figure>'
+
+
+@lru_cache(maxsize=1024)  # by symbol and shape: the same on every page of a cell and shape
+def _matrix_words(latex: str, shape: tuple[int, ...], field: str) -> tuple[str, str]:
+    """A matrix's markup up to its first row, and from after its last row up to its range."""
+    if len(shape) == 1:
+        shape_text, kind = f"{shape[0]}×1", f"column vector of {shape[0]}"
+    else:
         shape_text, kind = f"{shape[0]}×{shape[1]}", f"{shape[0]} by {shape[1]} matrix"
     field_attr = f' data-field="{esc(field)}"' if field else ""
-    return Markup(
-        f'<figure class="mat"><span class="bk"><table aria-label="{esc(f"{_plain(latex)}, {kind}")}"'
-        f'{field_attr}><tbody>{body}</tbody></table></span>\n<figcaption>{latex_to_html(latex)} '
-        f'<span class="shape">{shape_text}</span> <span class="range" title="colour scale of this matrix">'
-        f'{esc(range_text)}</span></figcaption></figure>')
+    return (f'<figure class="mat"><span class="bk"><table aria-label="{esc(f"{_plain(latex)}, {kind}")}"'
+            f'{field_attr}><tbody>',
+            f'</tbody></table></span>\n<figcaption>{latex_to_html(latex)} <span class="shape">{shape_text}</span> '
+            f'<span class="range" title="colour scale of this matrix">')
 
 
 @lru_cache(maxsize=4096)
