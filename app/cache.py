@@ -94,6 +94,8 @@ def remembered(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         cache: ResponseCache = current_app.extensions["response_cache"]
+        if cache.entries <= 0:  # turned off: nothing to look up or keep
+            return view(*args, **kwargs)
         key = _request_key()
         hit = cache.get(key)
         if hit is not None:
