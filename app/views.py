@@ -9,6 +9,8 @@ import re
 from functools import lru_cache
 from urllib.parse import urlencode
 
+import orjson
+
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
@@ -398,4 +400,13 @@ def fragment():
     pages = context["pages"]
     link = page_link(part, ex.query)
     link = link + f"&time={pages.time}" if link and pages else link
-    return jsonify(ok=True, errors=[], html=html, permalink=link and link + mode[0].query)
+    return fragment_json({"ok": True, "errors": [], "html": html, "permalink": link and link + mode[0].query})
+
+
+def fragment_json(answer: dict) -> Response:
+    """A fragment's answer as jsonify writes it (compact, UTF-8, no ASCII escapes, a newline at
+    the end), written by orjson: json.dumps without ASCII escapes takes about a millisecond on
+    the ~90 KB of HTML, a fifth of a live edit's time; orjson writes the same bytes (the same
+    text for every code point but lone surrogates, which our HTML never holds) in a twentieth."""
+    return current_app.response_class(orjson.dumps(answer, option=orjson.OPT_APPEND_NEWLINE),
+                                      mimetype=current_app.json.mimetype)
