@@ -21,7 +21,7 @@ from .fields import ARRAY_FIELDS, Inputs
 from .latex import step_latex
 from .markup import esc
 from .primitives import FOLD_ABOVE, PRIMITIVES, Marked
-from .render_svg import curve_svg, diagram_svg
+from .render_svg import carousel_svg, curve_svg, diagram_svg
 from .trace import Step, Sym
 
 class ViewDict(dict):
@@ -410,8 +410,9 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
             ids.setdefault(budget.time_of(step.id), []).append(step.id)
         view["chain"] = pictures.chain(spec.picture_name, res.timesteps, ids, spec.has_cell_state)
     if part == "backward":
+        carousel = pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None
         return ViewDict({**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
-                         "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None})
+                         "carousel": carousel, "carousel_svg": carousel_svg(carousel) if carousel else None})
     if spec.diagram is not None:
         # A sequence: the cell with each time step's values (those on this page), the one of the
         # step being read shown (static/app.js); without a script, the first.

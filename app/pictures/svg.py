@@ -3,7 +3,7 @@
 Everything is plain data for the renderers: numbers already written as SVG text (`coord`),
 labels as runs of `Part`s (a symbol, its subscript, its value: one `<tspan>` each, written by
 `render_svg.text_runs`, or by the `svg_text` macro in `templates/macros/svg.html` for the
-carousel), and the shapes of a cell diagram (`Wire`, `Box`, `Node`, `Dot`, `Label`, gathered in
+unrolled chain), and the shapes of a cell diagram (`Wire`, `Box`, `Node`, `Dot`, `Label`, gathered in
 a `Diagram`), each naming the steps it belongs to.
 """
 from __future__ import annotations
