@@ -305,10 +305,18 @@ def groups_view(steps: list[Step], notes: dict[str, list[str]], render=None) -> 
     for group in groups:
         title = esc(group.title)
         options = "".join([f'<option value="{esc(s.id)}">{esc(s.plain_title)}</option>' for s in group.steps])
-        group.jump = Markup(f'<optgroup label="{title}">{options}</optgroup>')
+        group.jump = f'<optgroup label="{title}">{options}</optgroup>'
         articles = "\n".join([s.html for s in group.steps])
-        group.html = Markup(f'<section class="group">\n<h3>{title}</h3>\n{articles}\n</section>')
+        group.html = f'<section class="group">\n<h3>{title}</h3>\n{articles}\n</section>'
     return groups
+
+
+def groups_html(groups: list[View]) -> tuple[Markup, Markup]:
+    """The step list's options and the steps' sections, each joined into one piece of HTML
+    (with the whitespace the template's loops wrote around each group): the template writes
+    two pieces instead of two per group, and each is marked safe once."""
+    return (Markup("".join([g.jump for g in groups])),
+            Markup("".join([f"\n  {g.html}\n  " for g in groups])))
 
 
 def dimensions_view(inp: Inputs) -> dict:
@@ -397,7 +405,9 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     shown = steps if time is None else budget.at_time(steps, time)
     if only is not None:
         shown = [s for s in shown if s.id in only]
-    view = ViewDict({"dims": dimensions_view(inp), "groups": groups_view(shown, notes, asking and asking.render),
+    groups = groups_view(shown, notes, asking and asking.render)
+    jump_html, steps_html = groups_html(groups)
+    view = ViewDict({"dims": dimensions_view(inp), "groups": groups, "jump_html": jump_html, "steps_html": steps_html,
             "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
             "chain": None})
     hidden = frozenset(asking.owner) if asking is not None else frozenset()

@@ -45,9 +45,10 @@ def text_runs(parts: tuple[Part, ...], cls: str, x: str, y: str, steps: str | No
 
 # ------------------------------------------------------------------------------ curves
 
-def curve_svg(c: Curve) -> Markup:
+def curve_svg(c: Curve) -> str:
     """An activation step's function over z in [-6, 6], with the step's entries on it. Entries
-    beyond ±6 sit at the edge with an arrow and their value; saturated ones are marked."""
+    beyond ±6 sit at the edge with an arrow and their value; saturated ones are marked. (A str:
+    it becomes part of its step's <article>, marked safe once with its group.)"""
     marks = []
     for p in c.marks:
         cls = "pt" + (" edge" if p.edge else "") + (" is-sat" if p.sat else "")
@@ -59,7 +60,7 @@ def curve_svg(c: Curve) -> Markup:
     notes = "".join([f'<text class="note{" " + t.cls if t.cls else ""}" x="{t.x}" y="{t.y}">{esc(t.text)}</text>'
                      for t in c.notes])
     cid = esc(c.id)
-    return Markup(
+    return (
         f'\n<figure class="curve curve-{c.op}">\n'
         f'<svg viewBox="0 0 {c.width} {c.height}" width="{c.width}" height="{c.height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc">\n'
