@@ -100,7 +100,7 @@ def tagged(d: Diagram, ex: Shown, name: str) -> Diagram:
             if steps == part.steps:
                 out.append(part)
             else:
-                out.append(replace(part, steps=steps))
+                out.append(part._replace(steps=steps))
                 changed = True
         return parts if not changed and isinstance(parts, tuple) else tuple(out)
 
