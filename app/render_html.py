@@ -127,13 +127,11 @@ def matrix_html(sym: Sym, saturated: list[str] | None = None, scale: str | None 
     rest of the page. An input field's table names it (data-field), so the page's script can
     let you edit it in place. (A str: the page marks its sections safe once they are whole.)"""
     value = sym.value
-    return _matrix_html(tuple(value.tolist() if value.ndim == 1 else value.ravel().tolist()), value.shape,
-                        sym.latex, sym.name if editable else "", scale, tuple(saturated) if saturated else ())
+    write = _remembered_matrix_html if editable else _matrix_html
+    return write(tuple(value.tolist() if value.ndim == 1 else value.ravel().tolist()), value.shape,
+                 sym.latex, sym.name if editable else "", scale, tuple(saturated) if saturated else ())
 
 
-# By content (the entries, the symbol and how it is drawn), across requests: an edit changes
-# one field, and the other inputs' tables (the weights, mostly) come back unchanged.
-@lru_cache(maxsize=1024)
 def _matrix_html(xs: tuple[float, ...], shape: tuple[int, ...], latex: str, field: str, scale: str | None,
                  saturated: tuple[str, ...]) -> str:
     tones, range_text = _tones(xs, scale)
@@ -149,6 +147,13 @@ def _matrix_html(xs: tuple[float, ...], shape: tuple[int, ...], latex: str, fiel
         body = "".join(["<tr>" + "".join(cells[i:i + cols]) + "</tr>" for i in range(0, len(cells), cols)])
     head, caption = _matrix_words(latex, shape, field)
     return f'{head}{body}{caption}{esc(range_text)}</span></figcaption></figure>'
+
+
+# An input's table by content (the entries, the symbol and how it is drawn), across requests: an
+# edit changes one field, and the other inputs' tables (the weights, mostly) come back
+# unchanged. Only inputs: a result (W·v, a gate) is new with every new example, and would only
+# push the inputs out.
+_remembered_matrix_html = lru_cache(maxsize=1024)(_matrix_html)
 
 
 @lru_cache(maxsize=1024)  # by symbol and shape: the same on every page of a cell and shape
