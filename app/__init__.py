@@ -29,6 +29,10 @@ CACHED_ENDPOINTS = frozenset({"page.index", "page.backward", "page.latex_text", 
                               "links.page", "links.backward_page", "links.latex", "links.input_json",
                               "yours.export_file", "yours.link_export", "page.worksheet", "links.worksheet"})
 MAX_AGE = 24 * 3600  # seconds
+# The Cache-Control values, written once (werkzeug's cache_control object would parse and write
+# the header again for each of its three settings, on every new page)
+CACHE_CONTROL = f"public, max-age={MAX_AGE}"
+CACHE_CONTROL_IMMUTABLE = f"{CACHE_CONTROL}, immutable"
 # Compression (flask-compress): zstd, br or gzip as the client asks, for these types. Never of a
 # streamed response (COMPRESS_STREAMS off): flask-compress would compress a 206 byte range too,
 # and leave the file it streams open. Static files are read whole instead (http_caching).
@@ -72,7 +76,7 @@ def create_app(test_config=None) -> Flask:
     app.jinja_env.globals["url_for"] = cache.url_of  # the templates' links, remembered (cache.py)
     from .parse import ALL_FIELDS
     # a query with any of these is an example (views._from_query), or a short link's (?link=)
-    link_keys = (*ALL_FIELDS, "z", "link")
+    link_keys = frozenset((*ALL_FIELDS, "z", "link"))
     cache.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -90,11 +94,9 @@ def create_app(test_config=None) -> Flask:
                 and request.endpoint in CACHED_ENDPOINTS and not response.is_streamed):
             # sha256 (cut to 128 bits): with the CPU's SHA instructions about three times as fast
             # as blake2b on a ~100 KB page, a tenth of a new page's time (BENCHMARKS.md)
-            response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-            response.cache_control.public = True
-            response.cache_control.max_age = MAX_AGE
-            if request.blueprint == "links" or any(key in request.args for key in link_keys):
-                response.cache_control.immutable = True
+            response.headers["ETag"] = f'"{hashlib.sha256(response.get_data()).hexdigest()[:32]}"'  # set_etag's quoting
+            immutable = request.blueprint == "links" or any(key in link_keys for key in request.args)
+            response.headers["Cache-Control"] = CACHE_CONTROL_IMMUTABLE if immutable else CACHE_CONTROL
             response.make_conditional(request)
         elif request.endpoint == "static" and response.status_code == 200 and response.direct_passthrough:
             # A few small files: read whole (the file closes with the response), so that they

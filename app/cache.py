@@ -68,23 +68,23 @@ def _request_key() -> tuple:
     return (request.method, request.script_root, request.path, request.query_string, digest)
 
 
-# Parameters whose values come from a small fixed set (a static file's name, an export's kind):
-# their URLs can be remembered. A short link's id, say, cannot: there is no end to them.
-_FEW = frozenset({"filename", "kind"})
+_MAX_URLS = 256  # remembered URLs per app: the app's routes, static files and export kinds
 
 
 def url_of(endpoint: str, **values) -> str:
-    """`url_for` of a route without parameters, or with only `_FEW` ones, remembered: it is the
-    same on every request (the app's routes, and the path it is mounted at, which comes from its
-    configuration), and a page asks for a dozen of them (about a twentieth of a new page's time).
-    Other calls, such as a short link's URL, are url_for's."""
-    if not _FEW.issuperset(values):
-        return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, *sorted(values.items()))
+    """`url_for`, remembered: a URL that is the same on every request (a route without
+    parameters, a static file, an export's kind: the app's routes, and the path it is mounted
+    at, which comes from its configuration), which a page asks for a dozen of (about a
+    twentieth of a new page's time). Keyed on every value; at most _MAX_URLS are kept, so a
+    caller passing a request's own values (a short link's id) still gets the right URL, just
+    not remembered once the memo is full."""
+    key = (request.script_root, endpoint, *values.items())
     urls = current_app.extensions.setdefault("remembered_urls", {})
     url = urls.get(key)
     if url is None:
-        url = urls[key] = url_for(endpoint, **values)
+        url = url_for(endpoint, **values)
+        if len(urls) < _MAX_URLS:
+            urls[key] = url
     return url
 
 
@@ -94,6 +94,8 @@ def remembered(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         cache: ResponseCache = current_app.extensions["response_cache"]
+        if cache.entries <= 0:  # turned off: nothing to look up or keep
+            return view(*args, **kwargs)
         key = _request_key()
         hit = cache.get(key)
         if hit is not None:

@@ -30,10 +30,20 @@ def _input(name: str, fields: dict[str, str], errors: dict[str, str]) -> View:
     return View(name=name, value=text, error=error, html=_input_html(name, text, error))
 
 
-def _input_html(name: str, text: str, error: str | None) -> Markup:
+_REMEMBERED_TEXT = 4096  # characters: a field's text up to this is remembered with its HTML
+
+
+def _input_html(name: str, text: str, error: str | None) -> str:
     """One field: its label and hint, the user's text (a textarea for a matrix), and its message.
     Written as a string, the label once per field (`_label_html`): as a Jinja loop body, the
-    form's twenty fields cost more than half of the rest of the page's template."""
+    form's twenty fields cost more than half of the rest of the page's template. Remembered by
+    content (short texts): an edit changes one field, the others come back as they were."""
+    if len(text) <= _REMEMBERED_TEXT:
+        return _remembered_input_html(name, text, error)
+    return _write_input_html(name, text, error)
+
+
+def _write_input_html(name: str, text: str, error: str | None) -> str:
     described = f"hint-{name} error-{name}" if error else f"hint-{name}"
     invalid = ' aria-invalid="true"' if error else ""
     if BY_NAME[name].kind == "matrix":
@@ -44,8 +54,12 @@ def _input_html(name: str, text: str, error: str | None) -> Markup:
         control = (f'<input name="{name}" id="field-{name}" value="{esc(text)}" spellcheck="false" '
                    f'autocomplete="off" aria-describedby="{described}"{invalid}>')
     message = f'<p class="error" id="error-{name}">{message_html(error)}</p>' if error else ""
-    return Markup(f'<div class="field{" invalid" if error else ""}">\n{_label_html(name)}\n{control}\n'
-                  f'{message}\n</div>')
+    return (f'<div class="field{" invalid" if error else ""}">\n{_label_html(name)}\n{control}\n'
+            f'{message}\n</div>')
+
+
+# bounded: at most 512 × (4 KiB of text and its HTML)
+_remembered_input_html = lru_cache(maxsize=512)(_write_input_html)
 
 
 @lru_cache(maxsize=None)
@@ -78,7 +92,8 @@ def _wanted(variant: str) -> frozenset[str]:
 
 def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
     """The form's fieldsets for the example's cell: each input with its label, hint, the user's
-    text and its error."""
+    text and its error; each fieldset also as ready HTML (`html`: the template writes it as it
+    is, one piece per fieldset instead of a dozen)."""
     variant = fields.get("variant") or "lstm"
     if variant not in VARIANTS:  # a name no cell has: the select says so, the form is the LSTM's
         variant = "lstm"
@@ -88,9 +103,23 @@ def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
         inputs = [_input(name, fields, errors) for name in group.fields
                   if name in wanted or fields.get(name) or name in errors or group.kind == "more"]
         if inputs:
-            out.append(View(title=group.title, equation=latex_to_html(group.equation), inputs=inputs,
-                            kind=group.kind, open=any(i.value or i.error for i in inputs)))
+            view = View(title=group.title, equation=latex_to_html(group.equation), inputs=inputs,
+                        kind=group.kind, open=any(i.value or i.error for i in inputs))
+            view.html = _fieldset_html(view)
+            out.append(view)
     return out
+
+
+def _fieldset_html(group: View) -> Markup:
+    """A fieldset (inside a <details> for the group "more"), with the whitespace the template's
+    loop wrote around it."""
+    more = group.kind == "more"
+    title = esc(group.title)
+    details = f'<details class="more"{" open" if group.open else ""}><summary>{title}</summary>' if more else ""
+    inputs = "".join([f"\n      {i.html}\n      " for i in group.inputs])
+    return Markup(f'\n    {details}\n    <fieldset class="{group.kind}">\n      <legend>{title} '
+                  f'<span class="eq">{group.equation}</span></legend>\n      {inputs}\n    </fieldset>\n    '
+                  f'{"</details>" if more else ""}\n  ')
 
 
 def choices(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
@@ -117,6 +146,17 @@ def choices(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
             options = (*options, (value, f"{value} (not one of these)"))
         options_html = "".join([f'<option value="{esc(v)}"{" selected" if v == value else ""}>{esc(title)}</option>'
                                 for v, title in options])
+        error = errors.get(field.name)
         out.append(View(name=field.name, label=field.symbol, options=options, options_html=Markup(options_html),
-                        value=value, error=errors.get(field.name)))
+                        value=value, error=error, html=_choice_html(field.name, field.symbol, options_html, error)))
     return out
+
+
+def _choice_html(name: str, label: str, options_html: str, error: str | None) -> Markup:
+    """A select with its label (and message), with the whitespace the template's loop wrote
+    around it."""
+    invalid = ' aria-invalid="true" aria-describedby="error-' + name + '"' if error else ""
+    message = f'<span class="error" id="error-{name}">{message_html(error)}</span>' if error else ""
+    return Markup(f'\n    <span class="choice{" invalid" if error else ""}">\n    <label for="field-{name}">'
+                  f'{esc(label)}</label>\n    <select name="{name}" id="field-{name}"{invalid}>\n      '
+                  f'{options_html}\n    </select>\n    {message}\n    </span>\n  ')

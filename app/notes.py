@@ -13,8 +13,10 @@ from .fmt import show
 from .trace import Step
 
 
-def _equals(a: np.ndarray, values) -> bool:
-    return a.shape == (len(values),) and bool(np.all(a == np.array(values, dtype=np.float64)))
+def _equals(a: np.ndarray, values: list) -> bool:
+    # the floats as a list: the same comparisons as numpy's, without an array per call (every
+    # matrix product and bias of every page is checked)
+    return a.shape == (len(values),) and a.tolist() == values
 
 
 def notes_for(inp: Inputs, res) -> dict[str, list[str]]:
@@ -59,7 +61,7 @@ def notes_for(inp: Inputs, res) -> dict[str, list[str]]:
             add(step.id, "The worked answer these numbers come from prints [22, 42, 62] here: an arithmetic slip. "
                          "The rows of W_i·v are 21, 42 and 63, so adding b_i = 1 gives "
                          "2·21 + 1 = 43 and 3·21 + 1 = 64.")
-        elif step.op == "sigmoid" and np.any(step.operands[0].value == 22):
+        elif step.op == "sigmoid" and 22 in step.operands[0].value.ravel().tolist():
             add(step.id, f"σ(22) = {show(1 / (1 + np.exp(-22.0)))}: not 'about 0.999' as "
                          "the worked answer these numbers come from says, but within 3×10⁻¹⁰ of 1.")
         if step.op == "sigmoid" and first_gate:

@@ -219,6 +219,7 @@ class Asking:
         marks = {k: e["correct"] for k, e in enumerate(result["entries"])} if result else {}
         plain = _plain(step.result.latex)
         rows, cols = (value.shape[0], 1) if value.ndim == 1 else value.shape
+        sid, label = esc(step.id), esc(plain)  # the same in every entry's input: escaped once
         cells = []
         for k in range(value.size):
             i, j = divmod(k, cols)
@@ -226,10 +227,10 @@ class Asking:
             mark = ""
             if k in marks:
                 mark = f' aria-invalid="{"false" if marks[k] else "true"}" class="{"right" if marks[k] else "wrong"}"'
-            text = typed[k] if k < len(typed) else ""
-            cells.append(f'<td><input form="practice" name="a.{esc(step.id)}" value="{esc(text)}" size="7" '
-                         f'autocomplete="off" spellcheck="false" aria-label="{esc(plain)}, {where}" '
-                         f'aria-describedby="verdict-{esc(step.id)}"{mark}></td>')
+            text = esc(typed[k]) if k < len(typed) else ""
+            cells.append(f'<td><input form="practice" name="a.{sid}" value="{text}" size="7" '
+                         f'autocomplete="off" spellcheck="false" aria-label="{label}, {where}" '
+                         f'aria-describedby="verdict-{sid}"{mark}></td>')
         body = "".join(f"<tr>{''.join(cells[r * cols:(r + 1) * cols])}</tr>" for r in range(rows))
         shape = f"{rows}×{cols}"
         return (f'<figure class="mat answer"><span class="bk"><table aria-label="{esc(plain)}: your answer, '

@@ -21,8 +21,20 @@ from .fields import ARRAY_FIELDS, Inputs
 from .latex import step_latex
 from .markup import esc
 from .primitives import FOLD_ABOVE, PRIMITIVES, Marked
-from .render_svg import curve_svg, diagram_svg
+from .render_svg import carousel_svg, curve_svg, diagram_svg
 from .trace import Step, Sym
+
+class ViewDict(dict):
+    """A dict the templates read by attribute (`view.groups`, `view.dims.n`): Jinja tries
+    getattr before the key, and on a plain dict each of those is an AttributeError raised and
+    caught (about forty on a page). Still a dict for Python callers."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
 
 _LATEX_SYMBOLS = (
     (r"\tilde{C}", "C\u0303"), (r"\tilde{h}", "h\u0303"), (r"\cdot", "·"), (r"\circ", "∘"),
@@ -70,18 +82,21 @@ def _td_saturated(x: float, cls: str, why: str) -> str:
 # around 0 for most values, scaled to the matrix's own largest |entry|; σ outputs on the fixed
 # sequential scale s0…s10 (0 to 1), tanh outputs on the diverging scale fixed at −1…1.
 _RANGE_TEXT = {"sigmoid": "0 … 1", "tanh": "−1 … 1"}
+_DIVERGING = {k: f"d{k}" for k in range(-5, 6)}  # the class names, written once
+_SEQUENTIAL = {k: f"s{k}" for k in range(11)}
 
 
 def _tones(xs: list[float], scale: str | None) -> tuple[list[str], str]:
     """Each entry's colour class, and the range the legend states."""
     if scale == "sigmoid":
-        return [f"s{round(10 * x)}" for x in xs], _RANGE_TEXT["sigmoid"]
+        return [_SEQUENTIAL[round(10 * x)] for x in xs], _RANGE_TEXT["sigmoid"]
     if scale == "tanh":
-        return [f"d{round(5 * x)}" for x in xs], _RANGE_TEXT["tanh"]
+        return [_DIVERGING[round(5 * x)] for x in xs], _RANGE_TEXT["tanh"]
     top = max(map(abs, xs), default=0.0)
     if top == 0:
         return ["d0"] * len(xs), "all zero"
-    return [f"d{round(5 * x / top)}" for x in xs], f"−{fmt.show(top)} … {fmt.show(top)}"
+    shown = fmt.show(top)
+    return [_DIVERGING[round(5 * x / top)] for x in xs], f"−{shown} … {shown}"
 
 
 class Matrices:
@@ -92,52 +107,67 @@ class Matrices:
     (`latex.step_latex`'s memo): the page keeps the steps alive while it renders."""
 
     def __init__(self, fields: tuple[str, ...] = ()):
-        self._html: dict[int, Markup] = {}
+        self._html: dict[int, str] = {}
         self._fields = fields  # symbols that are form fields: their tables can be edited in place
         self.latex: dict[int, str] = {}
 
-    def html(self, sym: Sym, saturated: list[str] | None = None, scale: str | None = None) -> Markup:
+    def html(self, sym: Sym, saturated: list[str] | None = None, scale: str | None = None) -> str:
         """`saturated`: per entry, why it is saturated (shown on hover), or "" if it is not."""
-        key = id(sym)
-        if key not in self._html:
-            self._html[key] = matrix_html(sym, saturated, scale, sym.name in self._fields)
-        return self._html[key]
+        html = self._html.get(id(sym))
+        if html is None:
+            html = self._html[id(sym)] = matrix_html(sym, saturated, scale, sym.name in self._fields)
+        return html
 
 
 def matrix_html(sym: Sym, saturated: list[str] | None = None, scale: str | None = None,
-                editable: bool = False) -> Markup:
+                editable: bool = False) -> str:
     """A vector (always a column) or a matrix like the seed's bmatrix: brackets (CSS), aligned
     numbers, a caption with its symbol, shape and colour range. Written here as one string,
     each number formatted once (`_td`): a Jinja macro with a loop per cell cost more than the
     rest of the page. An input field's table names it (data-field), so the page's script can
-    let you edit it in place."""
+    let you edit it in place. (A str: the page marks its sections safe once they are whole.)"""
     value = sym.value
-    return _matrix_html(tuple(value.ravel().tolist()), value.shape, sym.latex, sym.name if editable else "",
-                        scale, tuple(saturated) if saturated else ())
+    write = _remembered_matrix_html if editable else _matrix_html
+    return write(tuple(value.tolist() if value.ndim == 1 else value.ravel().tolist()), value.shape,
+                 sym.latex, sym.name if editable else "", scale, tuple(saturated) if saturated else ())
 
 
-# By content (the entries, the symbol and how it is drawn), across requests: an edit changes
-# one field, and the other inputs' tables (the weights, mostly) come back unchanged.
-@lru_cache(maxsize=1024)
 def _matrix_html(xs: tuple[float, ...], shape: tuple[int, ...], latex: str, field: str, scale: str | None,
-                 saturated: tuple[str, ...]) -> Markup:
+                 saturated: tuple[str, ...]) -> str:
     tones, range_text = _tones(xs, scale)
     if len(shape) == 1:
-        cells = [_td_saturated(x, tone, why) if why else _td(x, tone)
-                 for x, tone, why in zip(xs, tones, saturated or [""] * len(xs))]
+        if saturated:
+            cells = [_td_saturated(x, tone, why) if why else _td(x, tone) for x, tone, why in zip(xs, tones, saturated)]
+        else:
+            cells = list(map(_td, xs, tones))  # no Python loop per entry: _td is the C lru_cache
         body = "<tr>" + "</tr><tr>".join(cells) + "</tr>" if cells else ""
-        shape_text, kind = f"{shape[0]}×1", f"column vector of {shape[0]}"
     else:
-        cells = [_td(x, tone) for x, tone in zip(xs, tones)]
+        cells = list(map(_td, xs, tones))
         cols = shape[1]
         body = "".join(["<tr>" + "".join(cells[i:i + cols]) + "</tr>" for i in range(0, len(cells), cols)])
+    head, caption = _matrix_words(latex, shape, field)
+    return f'{head}{body}{caption}{esc(range_text)}</span></figcaption></figure>'
+
+
+# An input's table by content (the entries, the symbol and how it is drawn), across requests: an
+# edit changes one field, and the other inputs' tables (the weights, mostly) come back
+# unchanged. Only inputs: a result (W·v, a gate) is new with every new example, and would only
+# push the inputs out.
+_remembered_matrix_html = lru_cache(maxsize=1024)(_matrix_html)
+
+
+@lru_cache(maxsize=1024)  # by symbol and shape: the same on every page of a cell and shape
+def _matrix_words(latex: str, shape: tuple[int, ...], field: str) -> tuple[str, str]:
+    """A matrix's markup up to its first row, and from after its last row up to its range."""
+    if len(shape) == 1:
+        shape_text, kind = f"{shape[0]}×1", f"column vector of {shape[0]}"
+    else:
         shape_text, kind = f"{shape[0]}×{shape[1]}", f"{shape[0]} by {shape[1]} matrix"
     field_attr = f' data-field="{esc(field)}"' if field else ""
-    return Markup(
-        f'<figure class="mat"><span class="bk"><table aria-label="{esc(f"{_plain(latex)}, {kind}")}"'
-        f'{field_attr}><tbody>{body}</tbody></table></span>\n<figcaption>{latex_to_html(latex)} '
-        f'<span class="shape">{shape_text}</span> <span class="range" title="colour scale of this matrix">'
-        f'{esc(range_text)}</span></figcaption></figure>')
+    return (f'<figure class="mat"><span class="bk"><table aria-label="{esc(f"{_plain(latex)}, {kind}")}"'
+            f'{field_attr}><tbody>',
+            f'</tbody></table></span>\n<figcaption>{latex_to_html(latex)} <span class="shape">{shape_text}</span> '
+            f'<span class="range" title="colour scale of this matrix">')
 
 
 @lru_cache(maxsize=4096)
@@ -147,12 +177,12 @@ def _plain(latex: str) -> str:
 
 # ------------------------------------------------------------------ one view per primitive
 
-def _expr_and_lines(step: Step, mats: Matrices) -> tuple[Markup, list[str]]:
+def _expr_and_lines(step: Step, mats: Matrices) -> tuple[str, list[str]]:
     """What the whiteboard shows for one step (its primitive's `whiteboard`, primitives.py):
     terms like [W, "·", v, "=", W·v], each an operator or a matrix, as one piece of HTML; and
     the arithmetic written out entry by entry."""
     terms, lines = PRIMITIVES[step.op].whiteboard(step)
-    return Markup("".join([_term(term, mats) for term in terms])), lines
+    return "".join([_term(term, mats) for term in terms]), lines
 
 
 def _term(term, mats: Matrices) -> str:
@@ -168,11 +198,9 @@ def _op_html(term: str) -> str:
     return f'<span class="op">{esc(term)}</span>'
 
 
-def _items(lines: list[str]) -> Markup:
+def _items(lines: list[str]) -> str:
     """The lines as <li>s, escaped in one call (a line never holds a newline)."""
-    if not lines:
-        return Markup("")
-    return Markup("<li>" + esc("\n".join(lines)).replace("\n", "</li><li>") + "</li>")
+    return "<li>" + esc("\n".join(lines)).replace("\n", "</li><li>") + "</li>" if lines else ""
 
 
 @lru_cache(maxsize=1024)  # a step's title is the same on every page of its cell
@@ -213,37 +241,57 @@ def plain_text(latex: str) -> str:
 
 def step_view(step: Step, notes: list[str], mats: Matrices) -> View:
     """A step as the page shows it: its id and titles (for the step list), its curve, and its
-    <article> as ready HTML (`html`)."""
-    group, title, plain_title = step_heading(step.title)
+    <article> as ready HTML (`html`, a str: `groups_view` joins the articles and marks the
+    group's section safe once, instead of a Markup object per piece)."""
+    head, tail, group, plain_title = _article_words(step.id, step.op, step.title, step.formula, step.why)
     expr, lines = _expr_and_lines(step, mats)
     curve = pictures.curve(step)
-    html = step_html(step, title, expr, lines, curve_svg(curve) if curve is not None else "",
-                     step_latex(step, mats.latex), [latex_to_html(note) for note in notes])
+    html = step_html(step, head, expr, lines, curve_svg(curve) if curve is not None else "",
+                     step_latex(step, mats.latex), notes, tail)
     return View(id=step.id, op=step.op, group=group, plain_title=plain_title, curve=curve, html=html)
 
 
-def step_html(step: Step, title: Markup, expr: Markup, lines: list[str], curve: str, latex: str,
-              notes: list[Markup]) -> Markup:
-    """One step's <article>: its title and formula, why, the expression with its matrices, its
-    curve, the arithmetic entry by entry (folded when long), the saturation legend, the notes and
-    the LaTeX. Written as one string (whitespace between elements a newline): as a Jinja loop
-    body this markup cost more per step than computing the step."""
-    out = [f'<article class="step" id="{esc(step.id)}" data-step="{esc(step.id)}" data-op="{step.op}">\n'
-           f'<h4>{title} <span class="formula">{latex_to_html(step.formula)}</span></h4>\n'
-           f'<p class="why">{latex_to_html(step.why)}</p>\n'
-           f'<div class="expr">{expr}</div>\n{curve}\n']
+# A step's words (id, title, formula, why) depend on its cell and shape, never on a number: the
+# same on every page of that cell (a new example, a live edit), so the start and the end of its
+# <article> are written once and remembered (a few hundred distinct steps across every variant).
+@lru_cache(maxsize=2048)
+def _article_words(step_id: str, op: str, title: str, formula: str, why: str) -> tuple[str, str, str, str]:
+    """(the <article>'s opening up to its expression, the opening of its LaTeX block, the
+    step's group, its title as plain text)."""
+    group, title_html, plain_title = step_heading(title)
+    sid = esc(step_id)
+    head = (f'<article class="step" id="{sid}" data-step="{sid}" data-op="{op}">\n'
+            f'<h4>{title_html} <span class="formula">{latex_to_html(formula)}</span></h4>\n'
+            f'<p class="why">{latex_to_html(why)}</p>\n<div class="expr">')
+    tail = f'\n<details class="latex"><summary>LaTeX</summary><pre data-title="{esc(title)}">'
+    return head, tail, group, plain_title
+
+
+_SATURATED_LEGEND = ('<p class="legend"><span class="sat">1</span> marks a saturated entry: float64 rounds '
+                     'the true value to exactly the limit. Hover it for the true distance.</p>\n')
+
+
+def step_html(step: Step, head: str, expr: str, lines: list[str], curve: str, latex: str,
+              notes: list[str], tail: str) -> str:
+    """One step's <article>: its title and formula, why (`head`), the expression with its
+    matrices, its curve, the arithmetic entry by entry (folded when long), the saturation
+    legend, the notes and the LaTeX (`tail` opens its block). Written as one string (whitespace
+    between elements a newline): as a Jinja loop body this markup cost more per step than
+    computing the step."""
+    out = [head, expr, "</div>\n", curve, "\n"]
     if lines:
         # products: one per entry of the matrix; entry-by-entry lines of a matrix: one per entry
         size = max(s.value.size for s in step.operands) if PRIMITIVES[step.op].products else len(lines)
         out.append(f'<details class="sums"{"" if size > FOLD_ABOVE else " open"}>\n'
                    f'<summary>Entry by entry ({len(lines)})</summary>\n<ol>{_items(lines)}</ol>\n</details>\n')
     if any(step.saturated):
-        out.append('<p class="legend"><span class="sat">1</span> marks a saturated entry: float64 rounds '
-                   'the true value to exactly the limit. Hover it for the true distance.</p>\n')
-    out.extend(f'<p class="note">{note}</p>' for note in notes)
-    out.append(f'\n<details class="latex"><summary>LaTeX</summary><pre data-title="{esc(step.title)}">'
-               f'{esc(latex)}</pre></details>\n</article>')
-    return Markup("".join(out))
+        out.append(_SATURATED_LEGEND)
+    for note in notes:
+        out.append(f'<p class="note">{latex_to_html(note)}</p>')
+    out.append(tail)
+    out.append(esc(latex))
+    out.append("</pre></details>\n</article>")
+    return "".join(out)
 
 
 def groups_view(steps: list[Step], notes: dict[str, list[str]], render=None) -> list[View]:
@@ -262,10 +310,18 @@ def groups_view(steps: list[Step], notes: dict[str, list[str]], render=None) -> 
     for group in groups:
         title = esc(group.title)
         options = "".join([f'<option value="{esc(s.id)}">{esc(s.plain_title)}</option>' for s in group.steps])
-        group.jump = Markup(f'<optgroup label="{title}">{options}</optgroup>')
+        group.jump = f'<optgroup label="{title}">{options}</optgroup>'
         articles = "\n".join([s.html for s in group.steps])
-        group.html = Markup(f'<section class="group">\n<h3>{title}</h3>\n{articles}\n</section>')
+        group.html = f'<section class="group">\n<h3>{title}</h3>\n{articles}\n</section>'
     return groups
+
+
+def groups_html(groups: list[View]) -> tuple[Markup, Markup]:
+    """The step list's options and the steps' sections, each joined into one piece of HTML
+    (with the whitespace the template's loops wrote around each group): the template writes
+    two pieces instead of two per group, and each is marked safe once."""
+    return (Markup("".join([g.jump for g in groups])),
+            Markup("".join([f"\n  {g.html}\n  " for g in groups])))
 
 
 def dimensions_view(inp: Inputs) -> dict:
@@ -323,8 +379,8 @@ def _dimensions(variant: str, concat: str, n: int, m: int, T: int | None, k: int
     columns_html = Markup(f'<thead><tr><th scope="row">Symbol</th>{symbols}</tr></thead>\n<tbody>'
                           f'<tr><th scope="row">Shape</th>{shapes}</tr>\n'
                           f'<tr class="what"><th scope="row">What it is</th>{meanings}</tr></tbody>')
-    return {"rows": rows, "columns_html": columns_html, "n": n, "m": m, "params": params,
-            "order": "[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]"}
+    return ViewDict(rows=rows, columns_html=columns_html, n=n, m=m, params=params,
+                    order="[h_{t-1}, x_t]" if concat == "hx" else "[x_t, h_{t-1}]")
 
 
 _BRACED_SUB = re.compile(r"_\{([^{}]*)\}")
@@ -354,9 +410,11 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
     shown = steps if time is None else budget.at_time(steps, time)
     if only is not None:
         shown = [s for s in shown if s.id in only]
-    view = {"dims": dimensions_view(inp), "groups": groups_view(shown, notes, asking and asking.render),
+    groups = groups_view(shown, notes, asking and asking.render)
+    jump_html, steps_html = groups_html(groups)
+    view = ViewDict({"dims": dimensions_view(inp), "groups": groups, "jump_html": jump_html, "steps_html": steps_html,
             "timeline": timeline_view(steps, res.timesteps, time), "diagram": None, "carousel": None,
-            "chain": None}
+            "chain": None})
     hidden = frozenset(asking.owner) if asking is not None else frozenset()
     if hidden:  # practice: the timeline and the unrolled chain carry every h_t and C_t
         view["timeline"] = []
@@ -367,8 +425,9 @@ def page_view(inp: Inputs, res, notes: dict[str, list[str]], part: str = "forwar
             ids.setdefault(budget.time_of(step.id), []).append(step.id)
         view["chain"] = pictures.chain(spec.picture_name, res.timesteps, ids, spec.has_cell_state)
     if part == "backward":
-        return {**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
-                "carousel": pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None}
+        carousel = pictures.carousel_plot(inp, res, **spec.carousel) if spec.carousel else None
+        return ViewDict({**view, "loss": latex_to_html(res.loss_formula), "loss_value": fmt.show(res.loss),
+                         "carousel": carousel, "carousel_svg": carousel_svg(carousel) if carousel else None})
     if spec.diagram is not None:
         # A sequence: the cell with each time step's values (those on this page), the one of the
         # step being read shown (static/app.js); without a script, the first.

@@ -1,5 +1,5 @@
-"""The pictures' SVG markup, written in Python: the σ / tanh curve of an activation step and the
-cell diagram (their data: `app/pictures/`).
+"""The pictures' SVG markup, written in Python: the σ / tanh curve of an activation step, the
+cell diagram and the backward page's carousel plot (their data: `app/pictures/`).
 
 These were Jinja templates; as strings they cost a tenth. A picture is a few hundred elements,
 and on a page that is not remembered (every live edit, every new link) the template's
@@ -20,7 +20,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from .markup import esc
-from .pictures import Curve, Diagram
+from .pictures import Carousel, Curve, Diagram
 from .pictures.curves import Frame
 from .pictures.svg import Part
 
@@ -45,9 +45,10 @@ def text_runs(parts: tuple[Part, ...], cls: str, x: str, y: str, steps: str | No
 
 # ------------------------------------------------------------------------------ curves
 
-def curve_svg(c: Curve) -> Markup:
+def curve_svg(c: Curve) -> str:
     """An activation step's function over z in [-6, 6], with the step's entries on it. Entries
-    beyond ±6 sit at the edge with an arrow and their value; saturated ones are marked."""
+    beyond ±6 sit at the edge with an arrow and their value; saturated ones are marked. (A str:
+    it becomes part of its step's <article>, marked safe once with its group.)"""
     marks = []
     for p in c.marks:
         cls = "pt" + (" edge" if p.edge else "") + (" is-sat" if p.sat else "")
@@ -59,7 +60,7 @@ def curve_svg(c: Curve) -> Markup:
     notes = "".join([f'<text class="note{" " + t.cls if t.cls else ""}" x="{t.x}" y="{t.y}">{esc(t.text)}</text>'
                      for t in c.notes])
     cid = esc(c.id)
-    return Markup(
+    return (
         f'\n<figure class="curve curve-{c.op}">\n'
         f'<svg viewBox="0 0 {c.width} {c.height}" width="{c.width}" height="{c.height}" role="img" '
         f'aria-labelledby="{cid}-title {cid}-desc">\n'
@@ -111,3 +112,42 @@ def diagram_svg(d: Diagram, key: str = "") -> Markup:
         out.append(text_runs(label.parts, cls, label.x, label.y, label.steps, label.title) + "\n")
     out.append("</svg>")
     return Markup("".join(out))
+
+
+# ------------------------------------------------------------------------- the carousel
+
+def carousel_svg(c: Carousel) -> Markup:
+    """The backward page's plot of how far back the gradient reaches (`templates/_carousel.html`
+    frames it with its legend and caption): written here as the template wrote it, whitespace
+    included, since its points (66 for one step, more for a sequence), each a hover title and a
+    circle, were most of the backward page's template time."""
+    out = [f'<svg class="carousel-plot" viewBox="0 0 {c.width} {c.height}" width="{c.width}" height="{c.height}" '
+           f'role="img" aria-labelledby="carousel-title carousel-desc">\n'
+           f'      <title id="carousel-title">{esc(c.title)}</title>\n'
+           f'      <desc id="carousel-desc">{esc(c.desc)}</desc>\n      ']
+    out += [f'<line class="grid" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>' for x1, y1, x2, y2 in c.grid]
+    out.append(f'\n      <path class="axes" d="{c.axes}"/>\n      ')
+    out += [f'<text class="tick {t.cls}" x="{t.x}" y="{t.y}">{esc(t.text)}</text>' for t in c.ticks]
+    out.append(f'\n      {text_runs(c.x_name, "axis-name mid", *c.x_name_at)}'
+               f'\n      {text_runs(c.y_name, "axis-name", *c.y_name_at)}\n'
+               f'      <g class="series cec" data-series="cec"><title>{esc(c.cec.title)}</title>'
+               f'<polyline points="{c.cec.points}"/>\n      ')
+    out += [_carousel_point(m, "2.4") for m in c.cec.marks]
+    label = c.cec_label
+    out.append(f'\n      </g>\n      <text class="cec-label {label.cls}" x="{label.x}" y="{label.y}">{esc(label.text)}'
+               f'</text>\n      ')
+    for line in c.lines:
+        band = f'<polygon class="band" points="{line.band}"/>' if line.band else ""
+        out.append(f'\n      <g class="series {line.cls}" data-series="{line.series}">{band}'
+                   f'<polyline points="{line.points}"/>\n      ')
+        out += [_carousel_point(m, "2.6") for m in line.marks]
+        out.append("\n      </g>\n      ")
+    out.append("\n      ")
+    out += [f'<text class="{t.cls}" x="{t.x}" y="{t.y}">{esc(t.text)}</text>' for t in c.labels]
+    out.append("\n    </svg>")
+    return Markup("".join(out))
+
+
+def _carousel_point(m, r: str) -> str:
+    return (f'<g class="pt" data-k="{m.k}" data-j="{m.j}"><title>{esc(m.title)}</title>'
+            f'<circle cx="{m.cx}" cy="{m.cy}" r="{r}"/></g>')

@@ -3,10 +3,14 @@ example onto a framework's layout (`GET /?<permalink query>&framework=pytorch`).
 `views.py` (every page) and `yours.py` (the paste box's answer)."""
 from __future__ import annotations
 
+from types import SimpleNamespace as View
+
 from flask import url_for
+from markupsafe import Markup
 
 from . import export, frameworks
 from .cache import url_of
+from .markup import esc
 from .pictures.mapping import mapping_view
 
 
@@ -15,12 +19,14 @@ def framework_link(query: str | None, framework: str) -> str | None:
     return f"{url_of('page.index')}?{query}&framework={framework}" if query else None
 
 
-def layout_links(inp, query: str | None) -> list[dict] | None:
-    """Links to this example drawn in each framework's layout that has its cell."""
+def layout_links(inp, query: str | None) -> Markup | None:
+    """Links to this example drawn in each framework's layout that has its cell (HTML; empty
+    when none has it)."""
     if inp is None or query is None:
         return None
     have = [f for f in frameworks.FRAMEWORKS if _has_cell(f, inp.variant)]
-    return [{"title": frameworks.TITLES[f], "url": framework_link(query, f)} for f in have]
+    return Markup("".join([f'<a href="{esc(framework_link(query, f))}#mapping">{esc(frameworks.TITLES[f])}</a>'
+                           for f in have]))
 
 
 def _has_cell(framework: str, variant: str) -> bool:
@@ -39,12 +45,19 @@ def export_urls(query: str | None = None, link_id: str | None = None) -> dict[st
     return {kind: f"{url_of('yours.export_file', kind=kind)}?{query}" for kind in export.KINDS}
 
 
-def export_view(inp, urls: dict | None) -> list[dict] | None:
-    """The page's export links: each kind's URL, or the sentence why there is none."""
+def export_view(inp, urls: dict | None) -> View | None:
+    """The page's export links (`links`: a link per kind the example has a script for) and the
+    sentences why the others have none (`why`), as HTML."""
     if urls is None or inp is None:
         return None
-    return [{"kind": kind, "title": export.TITLES[kind], "url": urls[kind], "why": export.unavailable(kind, inp)}
-            for kind in export.KINDS]
+    links, whys = [], []
+    for kind in export.KINDS:
+        why = export.unavailable(kind, inp)
+        if why:
+            whys.append(f'<span class="why">{esc(why)}</span>')
+        else:
+            links.append(f'<a href="{esc(urls[kind])}">{esc(export.TITLES[kind])}</a>')
+    return View(links=Markup("".join(links)), why=Markup("".join(whys)))
 
 
 def framework_view(inp, framework: str | None):

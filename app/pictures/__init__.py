@@ -1,13 +1,13 @@
 """The pictures, as data: the cell diagram, the σ / tanh curves and the backward page's carousel.
 
 Pure functions of the example (`fields.Inputs` and its `sequence.Unrolled`) or of one activation
-`Step`. They return plain frozen dataclasses: SVG coordinates already written as text, label
-strings, and for every part of the cell diagram the ids of the steps it belongs to
-(`data-steps`, which the page's script lights up). The markup of the diagram and the curves is
-written by `render_svg` (as strings: they are on every page, and that is the cold path's hot
-loop), the carousel's by `templates/_carousel.html` (its text runs through the `svg_text` macro
-of `templates/macros/svg.html`); the look is in `static/diagram.css` (classes only: the CSP
-allows no style attributes).
+`Step`. They return plain immutable data (frozen dataclasses; NamedTuples for the many small
+parts): SVG coordinates already written as text, label strings, and for every part of the cell
+diagram the ids of the steps it belongs to (`data-steps`, which the page's script lights up). The markup of the diagram, the curves and
+the carousel's plot is written by `render_svg` (as strings: they are on every page, and that is
+the cold path's hot loop), the unrolled chain's by `templates/_chain.html` (its text runs through
+the `svg_text` macro of `templates/macros/svg.html`); the look is in `static/diagram.css`
+(classes only: the CSP allows no style attributes).
 
 The entry points:
 

@@ -3,7 +3,7 @@
 Everything is plain data for the renderers: numbers already written as SVG text (`coord`),
 labels as runs of `Part`s (a symbol, its subscript, its value: one `<tspan>` each, written by
 `render_svg.text_runs`, or by the `svg_text` macro in `templates/macros/svg.html` for the
-carousel), and the shapes of a cell diagram (`Wire`, `Box`, `Node`, `Dot`, `Label`, gathered in
+unrolled chain), and the shapes of a cell diagram (`Wire`, `Box`, `Node`, `Dot`, `Label`, gathered in
 a `Diagram`), each naming the steps it belongs to.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,7 +38,9 @@ def full_vector(values) -> str:
 
 
 def _entries(values) -> tuple[float, ...]:
-    return tuple((values if isinstance(values, np.ndarray) else np.asarray(values)).ravel().tolist())
+    if isinstance(values, np.ndarray):
+        return tuple(values.tolist() if values.ndim == 1 else values.ravel().tolist())
+    return tuple(np.asarray(values).ravel().tolist())
 
 
 # A diagram writes each of its values three times (to measure its label, in the label, in the
@@ -141,8 +144,11 @@ SPOKEN = {"C_prev": "Cₜ₋₁", "h_prev": "hₜ₋₁", "x": "xₜ", "v": "v",
 
 # ------------------------------------------------------------------------ the shapes
 
-@dataclass(frozen=True)
-class Label:
+# The parts of a diagram are NamedTuples, not frozen dataclasses: as immutable, and built several
+# times faster (a frozen dataclass sets each field through object.__setattr__); every new
+# example's picture makes a few dozen. (`values.tagged` copies one with `_replace`.)
+
+class Label(NamedTuple):
     x: str
     y: str
     parts: tuple[Part, ...]
@@ -155,16 +161,14 @@ class Label:
         return plain(self.parts)
 
 
-@dataclass(frozen=True)
-class Wire:
+class Wire(NamedTuple):
     d: str  # the path
     head: str  # the arrowhead's polygon points ("" for none)
     steps: str
     cls: str = ""  # "cs": the cell-state line
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """A layer (σ or tanh, reading v) or the pointwise tanh on C_t (cls "pill")."""
 
     x: str
@@ -183,8 +187,7 @@ class Box:
     ny: str = ""
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A pointwise ⊗ or ⊕: a circle and the strokes of its sign."""
 
     cx: str
@@ -196,8 +199,7 @@ class Node:
     kind: str  # "times" or "plus"
 
 
-@dataclass(frozen=True)
-class Dot:
+class Dot(NamedTuple):
     cx: str
     cy: str
     steps: str
@@ -292,8 +294,9 @@ def label_width(key: str, values) -> float:
 
 @lru_cache(maxsize=1024)
 def _chars(text: str) -> int:
-    """Characters that take room (a combining mark, like C̃'s tilde, takes none)."""
-    return sum(1 for ch in text if not unicodedata.combining(ch))
+    """Characters that take room (a combining mark, like C̃'s tilde, takes none). Counted in C
+    (map), not a Python loop per character: every new label's text is measured once."""
+    return len(text) - sum(map(bool, map(unicodedata.combining, text)))
 
 
 @lru_cache(maxsize=None)

@@ -7,6 +7,7 @@ sequence), and for each part the ids of the steps it belongs to at every time st
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,34 +68,46 @@ def masked(ex: Shown, hidden: frozenset[int]) -> Shown:
                    result={k: mask(v) for k, v in ex.result.items()})
 
 
+@lru_cache(maxsize=64)  # per trace's set of step ids: the same for every example of a cell and shape
+def _retagged(existing: frozenset[str], sequence: bool, T: int) -> dict[str, str]:
+    """A memo, filled as parts ask (a few dozen distinct strings per layout): a part's base
+    step ids → the ids `tagged` gives it in a trace with these step ids."""
+    return {}
+
+
+def _ids(steps: str, existing: frozenset[str], sequence: bool, T: int) -> str:
+    """A part's base step ids as the trace names them: every time step's (t1.f.matmul …) in a
+    sequence, and only those the trace has."""
+    if sequence:
+        return " ".join(f"t{k}.{s}" for s in steps.split() for k in range(1, T + 1) if f"t{k}.{s}" in existing)
+    return " ".join(s for s in steps.split() if s in existing)
+
+
 def tagged(d: Diagram, ex: Shown, name: str) -> Diagram:
     """Each part's base step ids as the trace names them: kept if the step exists (a single
     step), or as every time step's ids (a sequence); a sequence's picture also says which time
     step its values are from. `name` is the cell's, for the caption ("peephole LSTM")."""
-    existing = ex.ids
-    if ex.sequence:
-        def ids(steps: str) -> str:
-            return " ".join(f"t{k}.{s}" for s in steps.split() for k in range(1, ex.T + 1)
-                            if f"t{k}.{s}" in existing)
-    else:
-        def ids(steps: str) -> str:
-            return " ".join(s for s in steps.split() if s in existing)
-
-    retagged: dict[str, str] = {}  # parts share their ids ("v.concat", "C.update h.tanh", …)
+    retagged = _retagged(ex.ids, ex.sequence, ex.T)
 
     def retag(parts):
         # a part keeps itself when its ids stand as they are (most do, in a single step): a
         # dataclass copy costs more than the rest of the picture's per-part work
-        out = []
+        out, changed = [], False
         for part in parts:
             steps = retagged.get(part.steps)
             if steps is None:
-                steps = retagged[part.steps] = ids(part.steps)
-            out.append(part if steps == part.steps else replace(part, steps=steps))
-        return tuple(out)
+                steps = retagged[part.steps] = _ids(part.steps, ex.ids, ex.sequence, ex.T)
+            if steps == part.steps:
+                out.append(part)
+            else:
+                out.append(part._replace(steps=steps))
+                changed = True
+        return parts if not changed and isinstance(parts, tuple) else tuple(out)
 
-    d = replace(d, wires=retag(d.wires), boxes=retag(d.boxes), nodes=retag(d.nodes), dots=retag(d.dots),
-                labels=retag(d.labels))
+    parts = dict(wires=retag(d.wires), boxes=retag(d.boxes), nodes=retag(d.nodes), dots=retag(d.dots),
+                 labels=retag(d.labels))
+    if any(parts[k] is not getattr(d, k) for k in parts):
+        d = replace(d, **parts)
     if not ex.sequence:
         return d
     T, t = ex.T, ex.t
