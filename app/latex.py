@@ -34,15 +34,16 @@ def bmatrix(value: np.ndarray, saturated=()) -> str:
 def step_latex(step: Step, memo: dict[int, str] | None = None) -> str:
     """`formula = numbers = result`, the numbers written by the step's primitive (primitives.py).
 
-    `memo` (id of a Sym → its bmatrix) lets the steps of one trace write each value once: v,
-    W_f or f_t is read by several steps. Only for steps that stay alive while it is used (ids
-    are reused after an object is gone): `steps_latex` keeps one for a list of steps."""
+    `memo` (id of a value's array → its bmatrix) lets the steps of one trace write each value
+    once: v, W_f or f_t is read by several steps, and a copy step's result (δb_f = δz_f) is its
+    operand's array under a new name. Only for steps that stay alive while it is used (ids are
+    reused after an object is gone): `steps_latex` keeps one for a list of steps."""
     memo = {} if memo is None else memo
 
     def written(sym) -> str:
-        text = memo.get(id(sym))
+        text = memo.get(id(sym.value))
         if text is None:
-            text = memo[id(sym)] = bmatrix(sym.value)
+            text = memo[id(sym.value)] = bmatrix(sym.value)
         return text
 
     numbers = PRIMITIVES[step.op].latex(step, [written(s) for s in step.operands])
