@@ -107,6 +107,13 @@ def test_fragment_json_is_jsonify(app, html, permalink_, errors):
         assert ours.headers["Content-Type"] == flask.headers["Content-Type"] == "application/json"
 
 
+def test_fragment_json_with_a_lone_surrogate_does_what_jsonify_does(app):
+    with app.test_request_context("/"):
+        for write in (views.fragment_json, lambda answer: app.json.response(**answer)):
+            with pytest.raises(UnicodeEncodeError):
+                write({"ok": True, "errors": [], "html": "x\ud800", "permalink": None})
+
+
 def test_fragment_answer_carries_the_page_s_worked_example(app):
     client = app.test_client()
     inp = presets.ANSWER
