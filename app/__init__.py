@@ -29,8 +29,7 @@ CACHED_ENDPOINTS = frozenset({"page.index", "page.backward", "page.latex_text", 
                               "links.page", "links.backward_page", "links.latex", "links.input_json",
                               "yours.export_file", "yours.link_export", "page.worksheet", "links.worksheet"})
 MAX_AGE = 24 * 3600  # seconds
-# The Cache-Control values, written once (werkzeug's cache_control object would parse and write
-# the header again for each of its three settings, on every new page)
+# The Cache-Control values, written once (http_caching)
 CACHE_CONTROL = f"public, max-age={MAX_AGE}"
 CACHE_CONTROL_IMMUTABLE = f"{CACHE_CONTROL}, immutable"
 # Compression (flask-compress): zstd, br or gzip as the client asks, for these types. Never of a
@@ -94,7 +93,9 @@ def create_app(test_config=None) -> Flask:
                 and request.endpoint in CACHED_ENDPOINTS and not response.is_streamed):
             # sha256 (cut to 128 bits): with the CPU's SHA instructions about three times as fast
             # as blake2b on a ~100 KB page, a tenth of a new page's time (BENCHMARKS.md)
-            response.headers["ETag"] = f'"{hashlib.sha256(response.get_data()).hexdigest()[:32]}"'  # set_etag's quoting
+            # the ETag as set_etag quotes it, the Cache-Control as werkzeug writes it (written
+            # directly: its cache_control object parses and writes the header on each setting)
+            response.headers["ETag"] = f'"{hashlib.sha256(response.get_data()).hexdigest()[:32]}"'
             immutable = request.blueprint == "links" or any(key in link_keys for key in request.args)
             response.headers["Cache-Control"] = CACHE_CONTROL_IMMUTABLE if immutable else CACHE_CONTROL
             response.make_conditional(request)

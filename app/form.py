@@ -25,11 +25,6 @@ _MORE = FormGroup("Output layer, gradients, time steps", "",  # the arrays, then
                   kind="more")
 
 
-def _input(name: str, fields: dict[str, str], errors: dict[str, str]) -> View:
-    text, error = fields.get(name, ""), errors.get(name)
-    return View(name=name, value=text, error=error, html=_input_html(name, text, error))
-
-
 _REMEMBERED_TEXT = 4096  # characters: a field's text up to this is remembered with its HTML
 
 
@@ -93,21 +88,34 @@ def _wanted(variant: str) -> frozenset[str]:
 def form_view(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
     """The form's fieldsets for the example's cell: each input with its label, hint, the user's
     text and its error; each fieldset also as ready HTML (`html`: the template writes it as it
-    is, one piece per fieldset instead of a dozen)."""
+    is, one piece per fieldset instead of a dozen). Read only: a fieldset is remembered by its
+    inputs' names, texts and errors (an edit changes one field, the other fieldsets come back
+    as they were)."""
     variant = fields.get("variant") or "lstm"
     if variant not in VARIANTS:  # a name no cell has: the select says so, the form is the LSTM's
         variant = "lstm"
     wanted = _wanted(variant)
     out = []
     for group in _groups(variant):
-        inputs = [_input(name, fields, errors) for name in group.fields
-                  if name in wanted or fields.get(name) or name in errors or group.kind == "more"]
+        inputs = tuple((name, fields.get(name, ""), errors.get(name)) for name in group.fields
+                       if name in wanted or fields.get(name) or name in errors or group.kind == "more")
         if inputs:
-            view = View(title=group.title, equation=latex_to_html(group.equation), inputs=inputs,
-                        kind=group.kind, open=any(i.value or i.error for i in inputs))
-            view.html = _fieldset_html(view)
-            out.append(view)
+            short = sum(len(text) for _, text, _ in inputs) <= _REMEMBERED_TEXT
+            out.append(_remembered_fieldset(group, inputs) if short else _fieldset(group, inputs))
     return out
+
+
+def _fieldset(group: FormGroup, inputs: tuple[tuple[str, str, str | None], ...]) -> View:
+    views = [View(name=name, value=text, error=error, html=_input_html(name, text, error))
+             for name, text, error in inputs]
+    view = View(title=group.title, equation=latex_to_html(group.equation), inputs=views,
+                kind=group.kind, open=any(i.value or i.error for i in views))
+    view.html = _fieldset_html(view)
+    return view
+
+
+# bounded: at most 256 fieldsets of at most 4 KiB of text each
+_remembered_fieldset = lru_cache(maxsize=256)(_fieldset)
 
 
 def _fieldset_html(group: View) -> Markup:
@@ -126,13 +134,26 @@ def choices(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
     """The form's selects: the concatenation order, the cell, and the cell's own options (the
     GRU's reset; "" = not given) — another cell's option only while it holds a value or an
     error. A value no option has (typed into a link) stays selected as typed, next to its
-    message, so the learner sees what was read."""
-    spec = VARIANTS.get(fields.get("variant") or "lstm", VARIANTS["lstm"])
+    message, so the learner sees what was read. Read only: remembered by the settings' texts and
+    messages (short ones: the same few on almost every page)."""
+    given = tuple((name, fields.get(name), errors.get(name)) for name in _SETTINGS)  # variant among them
+    if sum(len(text or "") + len(error or "") for _, text, error in given) <= _REMEMBERED_TEXT:
+        return _remembered_choices(given)
+    return _choices(given)
+
+
+_SETTINGS = tuple(f.name for f in FIELDS if f.kind == "setting" and f.group == "setting")
+
+
+def _choices(given: tuple[tuple[str, str | None, str | None], ...]) -> list[View]:
+    texts = {name: text for name, text, _ in given if text is not None}
+    errors = {name: error for name, _, error in given if error is not None}
+    spec = VARIANTS.get(texts.get("variant") or "lstm", VARIANTS["lstm"])
     out = []
     for field in FIELDS:
         if field.kind != "setting" or field.group != "setting":
             continue
-        if field.scope == "option" and not (uses(spec, field.name) or fields.get(field.name) or field.name in errors):
+        if field.scope == "option" and not (uses(spec, field.name) or texts.get(field.name) or field.name in errors):
             continue
         if field.name == "variant":
             options = tuple((name, spec.title) for name, spec in VARIANTS.items())
@@ -141,7 +162,7 @@ def choices(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
         default = options[0][0]
         if field.scope == "option":  # only some cells read it: not given is its own choice
             options, default = (("", "—"), *options), ""
-        value = fields.get(field.name) or default
+        value = texts.get(field.name) or default
         if value not in dict(options):
             options = (*options, (value, f"{value} (not one of these)"))
         options_html = "".join([f'<option value="{esc(v)}"{" selected" if v == value else ""}>{esc(title)}</option>'
@@ -150,6 +171,9 @@ def choices(fields: dict[str, str], errors: dict[str, str]) -> list[View]:
         out.append(View(name=field.name, label=field.symbol, options=options, options_html=Markup(options_html),
                         value=value, error=error, html=_choice_html(field.name, field.symbol, options_html, error)))
     return out
+
+
+_remembered_choices = lru_cache(maxsize=256)(_choices)  # bounded: 256 × at most 4 KiB of text
 
 
 def _choice_html(name: str, label: str, options_html: str, error: str | None) -> Markup:

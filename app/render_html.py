@@ -24,6 +24,7 @@ from .primitives import FOLD_ABOVE, PRIMITIVES, Marked
 from .render_svg import carousel_svg, curve_svg, diagram_svg
 from .trace import Step, Sym
 
+
 class ViewDict(dict):
     """A dict the templates read by attribute (`view.groups`, `view.dims.n`): Jinja tries
     getattr before the key, and on a plain dict each of those is an AttributeError raised and

@@ -94,11 +94,7 @@ def diagram_svg(d: Diagram, key: str = "") -> Markup:
         f'<desc id="diagram-desc{key}">{esc(d.desc)}</desc>\n'
         f'<rect class="cell" x="{d.cell[0]}" y="{d.cell[1]}" width="{d.cell[2]}" height="{d.cell[3]}" rx="14"/>\n'
     ]
-    for w in d.wires:
-        head = f'<polygon points="{w.head}"/>' if w.head else ""
-        out.append(f'<g class="wire{w.cls}" data-steps="{esc(w.steps)}"><path d="{w.d}"/>{head}</g>\n')
-    for t in d.dots:
-        out.append(f'<circle class="dot" cx="{t.cx}" cy="{t.cy}" r="3" data-steps="{esc(t.steps)}"/>\n')
+    out.append(_wires_svg(d.wires, d.dots))
     for b in d.boxes:
         name = f'<text class="gate" x="{b.nx}" y="{b.ny}">{esc(b.name)}</text>' if b.name else ""
         out.append(f'<g class="{b.cls}" data-steps="{esc(b.steps)}"><title>{esc(b.title)}</title>'
@@ -112,6 +108,18 @@ def diagram_svg(d: Diagram, key: str = "") -> Markup:
         out.append(text_runs(label.parts, cls, label.x, label.y, label.steps, label.title) + "\n")
     out.append("</svg>")
     return Markup("".join(out))
+
+
+@lru_cache(maxsize=256)  # by content: the same wires and dots for every example whose labels fit the same columns
+def _wires_svg(wires: tuple, dots: tuple) -> str:
+    """The wires and the dots where they branch: no numbers, only the columns."""
+    out = []
+    for w in wires:
+        head = f'<polygon points="{w.head}"/>' if w.head else ""
+        out.append(f'<g class="wire{w.cls}" data-steps="{esc(w.steps)}"><path d="{w.d}"/>{head}</g>\n')
+    for t in dots:
+        out.append(f'<circle class="dot" cx="{t.cx}" cy="{t.cy}" r="3" data-steps="{esc(t.steps)}"/>\n')
+    return "".join(out)
 
 
 # ------------------------------------------------------------------------- the carousel

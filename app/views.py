@@ -325,8 +325,8 @@ def _practice_links(ex: example.Example, settings, short: str | None) -> dict:
     next_link = (f"{url_for('page.random')}?n={inp.n}&m={inp.m}&concat={inp.concat}&hand=1"
                  f"&seed={practice_view.next_seed(ex.query or store)}&mode=practice{fewer}")
     return ViewDict(worked_link=page, next_link=next_link, worksheet_link=_with(sheet, fade),
-                key_link=_with(sheet, fade + "&key=1"), action=_with(action, settings.query),
-                body=body, store=store, fields=fields, check_url=f"{request.script_root}/api/v1/check")
+                    key_link=_with(sheet, fade + "&key=1"), action=_with(action, settings.query),
+                    body=body, store=store, fields=fields, check_url=f"{request.script_root}/api/v1/check")
 
 
 def public_url(link: str | None) -> str | None:
@@ -408,5 +408,8 @@ def fragment_json(answer: dict) -> Response:
     the end), written by orjson: json.dumps without ASCII escapes takes about a millisecond on
     the ~90 KB of HTML, a fifth of a live edit's time; orjson writes the same bytes (the same
     text for every code point but lone surrogates, which our HTML never holds) in a twentieth."""
-    return current_app.response_class(orjson.dumps(answer, option=orjson.OPT_APPEND_NEWLINE),
-                                      mimetype=current_app.json.mimetype)
+    try:
+        body = orjson.dumps(answer, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # a lone surrogate after all: whatever jsonify makes of it, as before
+        return jsonify(answer)
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)

@@ -25,7 +25,8 @@ def layout_links(inp, query: str | None) -> Markup | None:
     if inp is None or query is None:
         return None
     have = [f for f in frameworks.FRAMEWORKS if _has_cell(f, inp.variant)]
-    return Markup("".join([f'<a href="{esc(framework_link(query, f))}#mapping">{esc(frameworks.TITLES[f])}</a>'
+    page = esc(f"{url_of('page.index')}?{query}")  # framework_link's, escaped once for all of them
+    return Markup("".join([f'<a href="{page}&amp;framework={f}#mapping">{esc(frameworks.TITLES[f])}</a>'
                            for f in have]))
 
 

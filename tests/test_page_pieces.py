@@ -75,10 +75,11 @@ def test_form_pieces_are_the_template_loops(app, texts, errors, variant):
     form, selects = form_view(fields, errors), choices(fields, errors)
     assert "".join(c.html for c in selects) == render(app, CHOICES_LOOP, choices=selects)
     ours = "".join(g.html for g in form)
-    for group in form:  # the template had each input as Markup
-        for i in group.inputs:
-            i.html = Markup(i.html)
-    assert ours == render(app, FIELDSETS_LOOP, form=form)
+    # the template had each input as Markup (copies: the form's views are remembered, read only)
+    reference = [ViewDict(title=g.title, equation=g.equation, kind=g.kind, open=g.open,
+                          inputs=[ViewDict(html=Markup(i.html)) for i in g.inputs]) for g in form]
+    assert ours == render(app, FIELDSETS_LOOP, form=reference)
+    assert [g.html for g in form_view(fields, errors)] == [g.html for g in form]  # remembered: the same
     for name, text in texts.items():  # nothing typed is lost or unescaped
         if name not in ("variant", "concat", "gru_reset") and (text or name in errors):
             assert str(Markup.escape(text)) in ours
@@ -104,6 +105,13 @@ def test_fragment_json_is_jsonify(app, html, permalink_, errors):
         ours, flask = views.fragment_json(answer), app.json.response(**answer)
         assert ours.get_data() == flask.get_data()
         assert ours.headers["Content-Type"] == flask.headers["Content-Type"] == "application/json"
+
+
+def test_fragment_json_with_a_lone_surrogate_does_what_jsonify_does(app):
+    with app.test_request_context("/"):
+        for write in (views.fragment_json, lambda answer: app.json.response(**answer)):
+            with pytest.raises(UnicodeEncodeError):
+                write({"ok": True, "errors": [], "html": "x\ud800", "permalink": None})
 
 
 def test_fragment_answer_carries_the_page_s_worked_example(app):
