@@ -68,23 +68,23 @@ def _request_key() -> tuple:
     return (request.method, request.script_root, request.path, request.query_string, digest)
 
 
-_MAX_URLS = 256  # remembered URLs per app: the app's routes, static files and export kinds
+# Parameters whose values come from a small fixed set (a static file's name, an export's kind):
+# their URLs are the same on every request, and can be remembered. Anything else (a short link's
+# id, `_external`, which writes the request's own host) is url_for's every time.
+_FEW = frozenset({"filename", "kind"})
 
 
 def url_of(endpoint: str, **values) -> str:
-    """`url_for`, remembered: a URL that is the same on every request (a route without
-    parameters, a static file, an export's kind: the app's routes, and the path it is mounted
-    at, which comes from its configuration), which a page asks for a dozen of (about a
-    twentieth of a new page's time). Keyed on every value; at most _MAX_URLS are kept, so a
-    caller passing a request's own values (a short link's id) still gets the right URL, just
-    not remembered once the memo is full."""
-    key = (request.script_root, endpoint, *values.items())
+    """`url_for` of a route without parameters, or with only `_FEW` ones, remembered: it is the
+    same on every request (the app's routes, and the path it is mounted at, which comes from its
+    configuration), and a page asks for a dozen of them (about a twentieth of a new page's time)."""
+    if not _FEW.issuperset(values):
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint, *sorted(values.items()))
     urls = current_app.extensions.setdefault("remembered_urls", {})
     url = urls.get(key)
     if url is None:
-        url = url_for(endpoint, **values)
-        if len(urls) < _MAX_URLS:
-            urls[key] = url
+        url = urls[key] = url_for(endpoint, **values)
     return url
 
 

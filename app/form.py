@@ -25,7 +25,12 @@ _MORE = FormGroup("Output layer, gradients, time steps", "",  # the arrays, then
                   kind="more")
 
 
-_REMEMBERED_TEXT = 4096  # characters: a field's text up to this is remembered with its HTML
+# Characters: a field's text up to this is remembered with its HTML (a hand-sized example's
+# fields, the ones that come back page after page). Short, because a remembered entry is held
+# across requests: at 512 characters (HTML-escaped up to 6 times, and 4 bytes a character
+# when one of them is an emoji) the input, fieldset and select memos below hold at most about
+# 512 × 12 KiB + 256 × 2 × 12 KiB + 256 × 12 KiB ≈ 15 MiB a worker, whatever is sent.
+_REMEMBERED_TEXT = 512
 
 
 def _input_html(name: str, text: str, error: str | None) -> str:
@@ -53,7 +58,7 @@ def _write_input_html(name: str, text: str, error: str | None) -> str:
             f'{message}\n</div>')
 
 
-# bounded: at most 512 × (4 KiB of text and its HTML)
+# bounded: at most 512 × (_REMEMBERED_TEXT characters of text and its HTML)
 _remembered_input_html = lru_cache(maxsize=512)(_write_input_html)
 
 
@@ -114,7 +119,7 @@ def _fieldset(group: FormGroup, inputs: tuple[tuple[str, str, str | None], ...])
     return view
 
 
-# bounded: at most 256 fieldsets of at most 4 KiB of text each
+# bounded: at most 256 fieldsets of at most _REMEMBERED_TEXT characters of text each
 _remembered_fieldset = lru_cache(maxsize=256)(_fieldset)
 
 
@@ -173,7 +178,7 @@ def _choices(given: tuple[tuple[str, str | None, str | None], ...]) -> list[View
     return out
 
 
-_remembered_choices = lru_cache(maxsize=256)(_choices)  # bounded: 256 × at most 4 KiB of text
+_remembered_choices = lru_cache(maxsize=256)(_choices)  # bounded: 256 × at most _REMEMBERED_TEXT characters
 
 
 def _choice_html(name: str, label: str, options_html: str, error: str | None) -> Markup:

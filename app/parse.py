@@ -40,9 +40,8 @@ from .cells import VARIANTS, CellSpec
 from .fields import (ALL_FIELDS, ARRAY_FIELDS, BY_NAME, FIELDS, N_FIELDS, V1_FIELDS, VECTOR_FIELDS,
                      Inputs, uses)
 # The number reader and the caps (number.py); the other parsers (parse_framework.py, yours.py)
-# read FieldError, parse_number, json_number and json_type from here too.
-from .number import (MAX_ABS, MAX_DIM, MAX_K, MAX_NUMBER_CHARS, MAX_T, FieldError, clip, json_number,
-                     json_type, parse_number)
+# read FieldError, parse_number, json_number and json_type from here too, openapi.py the caps.
+from .number import MAX_ABS, MAX_DIM, MAX_K, MAX_T, FieldError, clip, json_number, json_type, parse_number
 
 _GROUP = re.compile(r"\[([^\[\]]*)\]")  # an innermost [...]: a row (or rows split by ;)
 _BETWEEN_GROUPS = re.compile(r"[\s,;\[\]]*")  # what may stand between/around [..] groups

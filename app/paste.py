@@ -28,8 +28,8 @@ MAX_TEXT = 256 * 1024  # characters: the request body's cap
 MAX_DEPTH = 8  # a 3-D ONNX tensor inside a list inside a dict is 5 deep
 MAX_NUMBERS = 40_000  # an LSTM at n = m = 32 (the app's caps) has 8,448 weights; TF1's 8,320
 MAX_TENSORS = 64
-MAX_ABS = 1e6  # as parse.MAX_ABS: the app's cap on any value
-MAX_NUMBER_CHARS = 100  # as parse.MAX_NUMBER_CHARS: a number within the cap needs far fewer
+MAX_ABS = 1e6  # as number.MAX_ABS: the app's cap on any value
+MAX_NUMBER_CHARS = 100  # as number.MAX_NUMBER_CHARS: a number within the cap needs far fewer
 
 FULL_PRINT = ("Print them in full and paste again: torch.set_printoptions(profile=\"full\") for "
               "PyTorch, np.set_printoptions(threshold=sys.maxsize) for NumPy and Keras' get_weights().")

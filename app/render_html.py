@@ -128,7 +128,7 @@ def matrix_html(sym: Sym, saturated: list[str] | None = None, scale: str | None 
     rest of the page. An input field's table names it (data-field), so the page's script can
     let you edit it in place. (A str: the page marks its sections safe once they are whole.)"""
     value = sym.value
-    write = _remembered_matrix_html if editable else _matrix_html
+    write = _remembered_matrix_html if editable and value.size <= _REMEMBERED_ENTRIES else _matrix_html
     return write(tuple(value.tolist() if value.ndim == 1 else value.ravel().tolist()), value.shape,
                  sym.latex, sym.name if editable else "", scale, tuple(saturated) if saturated else ())
 
@@ -153,7 +153,10 @@ def _matrix_html(xs: tuple[float, ...], shape: tuple[int, ...], latex: str, fiel
 # An input's table by content (the entries, the symbol and how it is drawn), across requests: an
 # edit changes one field, and the other inputs' tables (the weights, mostly) come back
 # unchanged. Only inputs: a result (W·v, a gate) is new with every new example, and would only
-# push the inputs out.
+# push the inputs out. Only small ones (a hand-sized example's), so that the memo holds at most
+# about 1024 × 256 entries × ~100 bytes of HTML ≈ 26 MB a worker, whatever is sent (a 32×64 W's
+# table alone is ~300 KB).
+_REMEMBERED_ENTRIES = 256
 _remembered_matrix_html = lru_cache(maxsize=1024)(_matrix_html)
 
 

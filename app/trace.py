@@ -41,9 +41,11 @@ import numpy as np
 from .primitives import PRIMITIVES
 
 
-# Sym and Step are values: nothing changes one once made. They are not frozen dataclasses only
-# because a frozen dataclass sets each field through object.__setattr__, which made building them
-# about six times as slow, and a new example's answer builds about a hundred (BENCHMARKS.md).
+# Sym and Step are values: nothing changes one once made (the renderers remember what they wrote
+# for a value by the identity of its Sym or array: latex.step_latex, render_html.Matrices). They
+# are not frozen dataclasses only because a frozen dataclass sets each field through
+# object.__setattr__, which made building them about six times as slow, and a new example's
+# answer builds about a hundred (BENCHMARKS.md).
 @dataclass(slots=True)
 class Sym:
     """A named value on the whiteboard: `name` is the API/field name (`W_f`, `z_f`, `C_tilde`),

@@ -182,15 +182,25 @@ def fewest_digits(x: float) -> str:
     return f"{x:.3e}"
 
 
-@given(finite.filter(lambda x: x != 0 and (abs(x) < 1e-4 or abs(x) >= 1e15)))
+# Written as mantissa × 10^power: below 1e-4, from 1e15, and the non-integers from 1e6 on
+SCIENTIFIC = finite.filter(lambda x: x != 0 and (abs(x) < 1e-4 or abs(x) >= 1e15
+                                                 or (abs(x) >= 1e6 and not x.is_integer())))
+
+
+@given(SCIENTIFIC)
 @example(5e-324)
 @example(2.6142184467454783e-217)
 @example(1.25e-7)
 @example(1e15)
 @example(9.9995e-5)
+@example(1234567.5)
+@example(-999999.75 - 1)
 def test_tiny_and_huge_values_use_the_fewest_digits_that_read_back(x):
-    mantissa, power = fewest_digits(x).split("e")
+    text = fewest_digits(x)
+    mantissa, power = text.split("e")
     assert fmt.latex(x) == rf"{mantissa} \times 10^{{{int(power)}}}"
+    # and the hover offers the exact value exactly when those digits do not read back as x
+    assert fmt.is_rounded(x) == (float(text) != x)
 
 
 @pytest.mark.parametrize("x, text", [(5e-324, "5×10⁻³²⁴"), (1e-323, "1×10⁻³²³"), (-1.5e-323, "-1.5×10⁻³²³")])

@@ -71,7 +71,9 @@ def masked(ex: Shown, hidden: frozenset[int]) -> Shown:
 @lru_cache(maxsize=64)  # per trace's set of step ids: the same for every example of a cell and shape
 def _retagged(existing: frozenset[str], sequence: bool, T: int) -> dict[str, str]:
     """A memo, filled as parts ask (a few dozen distinct strings per layout): a part's base
-    step ids → the ids `tagged` gives it in a trace with these step ids."""
+    step ids → the ids `tagged` gives it in a trace with these step ids. Shared by every request
+    of that shape, from any thread: safe, as each entry depends only on its key and the key of
+    this memo, so two threads that fill one entry at once write the same string."""
     return {}
 
 
